@@ -1,0 +1,70 @@
+# pf - a sampling profiler for JIT-compiled code.  See README.md.
+
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/pf
+
+CC ?= cc
+CFLAGS ?= -O2 -g
+WERROR ?= -Werror
+PF_CFLAGS = -std=c11 -D_GNU_SOURCE -Wall -Wextra $(WERROR) -Icommon
+PKG_CONFIG ?= pkg-config
+DW_CFLAGS = $(shell $(PKG_CONFIG) --cflags libdw libelf 2>/dev/null)
+DW_LIBS = $(shell $(PKG_CONFIG) --libs libdw libelf 2>/dev/null)
+ELF_LIBS = $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null)
+PROVE ?= prove
+
+TOOLS = record/pf-record symbolize/pf-symbolize aggregate/pf-aggregate \
+	annotate/pf-annotate
+COMMON_SRC = $(wildcard common/*.c)
+COMMON_OBJ = $(COMMON_SRC:.c=.o)
+COMMON_HDR = $(wildcard common/*.h)
+MANPAGES = $(wildcard */*.1)
+
+all: $(TOOLS)
+
+%.o: %.c $(wildcard */*.h)
+	$(CC) $(PF_CFLAGS) $(DW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+
+record/pf-record: $(patsubst %.c,%.o,$(wildcard record/*.c)) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ELF_LIBS)
+symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DW_LIBS) -lstdc++
+aggregate/pf-aggregate: $(patsubst %.c,%.o,$(wildcard aggregate/*.c)) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_OBJ)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+
+# Test programs: C unit tests of common/ and the JIT fixture.
+UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/*.c))
+tests/unit/%: tests/unit/%.c $(COMMON_OBJ) $(COMMON_HDR)
+	$(CC) $(PF_CFLAGS) $(CFLAGS) -o $@ $< $(COMMON_OBJ)
+FIXTURES = tests/fixtures/jitfixture tests/fixtures/hot.o
+tests/fixtures/hot.o: tests/fixtures/hot.c
+	$(CC) -O1 -g -fno-pic -fno-asynchronous-unwind-tables -c -o $@ $<
+tests/fixtures/jitfixture: tests/fixtures/jitfixture.c
+	$(CC) $(PF_CFLAGS) $(CFLAGS) -o $@ $< $(ELF_LIBS)
+
+deps:
+	@sh scripts/deps.sh
+
+check: deps all $(UNIT_TESTS) $(FIXTURES)
+	LC_ALL=C $(PROVE) -f tests/*.t
+
+demo: deps all
+	@sh scripts/demo.sh
+
+bench: deps all
+	@sh bench/run.sh
+
+install: all
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	cp $(TOOLS) $(DESTDIR)$(BINDIR)/
+	cp $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
+
+clean:
+	rm -f $(TOOLS) */*.o tests/unit/*.o $(UNIT_TESTS) $(FIXTURES)
+	rm -rf tests/out
+
+.PHONY: all deps check demo bench install clean

@@ -1,0 +1,100 @@
+/* record.c - see record.h */
+#include "record.h"
+#include "escape.h"
+#include "util.h"
+
+#include <string.h>
+
+const char *const sample_kind_names[4] = { "jit", "native", "kernel",
+					   "unknown" };
+
+void expect_header(struct line_reader *lr, const char *format)
+{
+	size_t flen = strlen(format);
+	uint64_t version;
+
+	if (!line_read(lr))
+		die(EXIT_DATAERR, "%s: empty input, expected a '# %s %d' header",
+		    lr->name, format, PF_FORMAT_VERSION);
+	if (strncmp(lr->buf, "# ", 2) || strncmp(lr->buf + 2, format, flen) ||
+	    lr->buf[2 + flen] != ' ')
+		die(EXIT_DATAERR, "%s: line 1: not a %s stream: '%.60s'",
+		    lr->name, format, lr->buf);
+	if (parse_u64(lr->buf + 3 + flen, 10, 1, PF_FORMAT_VERSION, &version))
+		die(EXIT_DATAERR,
+		    "%s: line 1: unsupported %s version '%s' (this is version %d)",
+		    lr->name, format, lr->buf + 3 + flen, PF_FORMAT_VERSION);
+}
+
+void write_header(FILE *fp, const char *format)
+{
+	fprintf(fp, "# %s %d\n", format, PF_FORMAT_VERSION);
+}
+
+static int parse_u32(const char *s, uint32_t *out)
+{
+	uint64_t v;
+
+	if (parse_u64(s, 10, 0, UINT32_MAX, &v))
+		return -1;
+	*out = (uint32_t)v;
+	return 0;
+}
+
+int parse_raw_sample(char **f, size_t n, struct raw_sample *s)
+{
+	if (n < 6 || parse_u64(f[1], 10, 0, UINT64_MAX, &s->time) ||
+	    parse_u32(f[2], &s->pid) || parse_u32(f[3], &s->tid) ||
+	    parse_u32(f[4], &s->cpu) ||
+	    parse_u64(f[5], 16, 0, UINT64_MAX, &s->pc))
+		return -1;
+	return 0;
+}
+
+int parse_sample_kind(const char *s, enum sample_kind *kind)
+{
+	int i;
+
+	for (i = 0; i < 4; i++)
+		if (!strcmp(s, sample_kind_names[i])) {
+			*kind = (enum sample_kind)i;
+			return 0;
+		}
+	return -1;
+}
+
+int parse_sym_sample(char **f, size_t n, struct sym_sample *s)
+{
+	if (n < 12 || parse_raw_sample(f, n, &s->raw) ||
+	    parse_sample_kind(f[6], &s->kind) ||
+	    unescape_field(f[7], &s->object) ||
+	    unescape_field(f[8], &s->function) ||
+	    unescape_field(f[9], &s->file) || parse_u32(f[10], &s->line))
+		return -1;
+	/* INLINED may be the rest of the line if more fields follow. */
+	f[11][strcspn(f[11], " ")] = '\0';
+	s->inlined = strcmp(f[11], "-") ? f[11] : NULL;
+	return 0;
+}
+
+int parse_inline_entry(char **chain, struct inline_entry *e)
+{
+	char *p = *chain, *end, *at, *colon;
+
+	if (!p || !*p)
+		return 0;
+	end = p + strcspn(p, ";");
+	if (*end)
+		*end++ = '\0';
+	at = strchr(p, '@');
+	colon = strrchr(p, ':');
+	if (!at || !colon || colon < at)
+		return -1;
+	*at = '\0';
+	*colon = '\0';
+	if (unescape_field(p, &e->function) ||
+	    unescape_field(at + 1, &e->file) || parse_u32(colon + 1, &e->line))
+		return -1;
+	*chain = end;
+	return 1;
+}

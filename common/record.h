@@ -1,0 +1,75 @@
+/*
+ * record.h - the record kinds shared by several tools (docs/FORMAT.md).
+ *
+ * Parsers take a line already split by split_fields() and decode it in
+ * place: strings in the result point into the line and live as long as
+ * it does.  They return 0, or -1 when the record is malformed; the
+ * caller reports the line number and goes on.
+ */
+#ifndef PF_RECORD_H
+#define PF_RECORD_H
+
+#include "lineio.h"
+
+#include <stdint.h>
+#include <stdio.h>
+
+#define PF_FORMAT_RECORD "pf-record"
+#define PF_FORMAT_SYMBOLIZE "pf-symbolize"
+#define PF_FORMAT_AGGREGATE "pf-aggregate"
+#define PF_FORMAT_VERSION 1
+#define PF_VERSION "0.1"
+
+/* Most fields any record has, plus one for the rest of the line. */
+#define PF_MAX_FIELDS 16
+
+/*
+ * Read the first line of lr and check that it is "# FORMAT VERSION"
+ * with a version this build knows.  Dies with EXIT_DATAERR otherwise,
+ * naming what it found.
+ */
+void expect_header(struct line_reader *lr, const char *format);
+
+/* Write "# FORMAT VERSION\n". */
+void write_header(FILE *fp, const char *format);
+
+/* sample TIME PID TID CPU PC: as pf-record writes it. */
+struct raw_sample {
+	uint64_t time;
+	uint32_t pid, tid, cpu;
+	uint64_t pc;
+};
+
+/* f[0] is "sample"; n is the field count.  Extra fields are ignored. */
+int parse_raw_sample(char **f, size_t n, struct raw_sample *s);
+
+enum sample_kind { KIND_JIT, KIND_NATIVE, KIND_KERNEL, KIND_UNKNOWN };
+extern const char *const sample_kind_names[4];
+int parse_sample_kind(const char *s, enum sample_kind *kind);
+
+/* sample ... KIND OBJECT FUNCTION FILE LINE INLINED: pf-symbolize's. */
+struct sym_sample {
+	struct raw_sample raw;
+	enum sample_kind kind;
+	char *object;		/* NULL when "-" */
+	char *function;
+	char *file;
+	uint32_t line;
+	char *inlined;		/* still escaped; see parse_inline_entry() */
+};
+
+int parse_sym_sample(char **f, size_t n, struct sym_sample *s);
+
+/*
+ * One entry of an INLINED chain: FUNCTION@FILE:LINE.  *chain points at
+ * the text still to parse (as written, escaped); it is advanced past the
+ * entry and its ';'.  Decodes in place.  Returns 1 with an entry, 0 at
+ * the end of the chain, -1 when malformed.
+ */
+struct inline_entry {
+	char *function, *file;
+	uint32_t line;
+};
+int parse_inline_entry(char **chain, struct inline_entry *e);
+
+#endif

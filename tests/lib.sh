@@ -1,0 +1,78 @@
+# tests/lib.sh - sourced by every tests/NNNN-*.t script; prints TAP.
+#
+#   . "$(dirname "$0")/lib.sh"
+#   test_expect 'what it checks' 'shell code that exits 0 on success'
+#   done_testing
+#
+# Each test script gets a fresh scratch directory $T (tests/out/NAME).
+# Save each stage's output to a file there instead of piping, so that an
+# upstream crash shows up as its own exit code.
+
+set -u
+LC_ALL=C
+export LC_ALL
+TOP=$(cd "$(dirname "$0")/.." && pwd)
+PATH=$TOP/record:$TOP/symbolize:$TOP/aggregate:$TOP/annotate:$PATH
+export TOP PATH
+T=$TOP/tests/out/$(basename "$0" .t)
+rm -rf "$T"
+mkdir -p "$T"
+
+test_count=0
+test_failed=0
+
+# test_expect DESCRIPTION CODE: run CODE in a subshell, pass when it exits 0.
+test_expect() {
+	test_count=$((test_count + 1))
+	if (eval "$2") >"$T/log.$test_count" 2>&1; then
+		echo "ok $test_count - $1"
+	else
+		echo "not ok $test_count - $1"
+		sed 's/^/# /' "$T/log.$test_count"
+		test_failed=$((test_failed + 1))
+	fi
+}
+
+# test_must_fail CODE COMMAND...: COMMAND must exit with exactly CODE.
+# A crash (signal) or any other status fails, with the status printed.
+test_must_fail() {
+	want=$1
+	shift
+	"$@"
+	got=$?
+	if [ "$got" -ne "$want" ]; then
+		echo "expected exit $want from '$*', got $got" >&2
+		return 1
+	fi
+	return 0
+}
+
+# test_cmp EXPECTED ACTUAL: files must be identical; shows the diff.
+test_cmp() {
+	diff -u "$1" "$2"
+}
+
+# skip_all REASON: the machine cannot run these tests at all.
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+done_testing() {
+	echo "1..$test_count"
+	[ "$test_failed" -eq 0 ]
+	exit $?
+}
+
+# find_numba_python: print the first interpreter that can import numba
+# ($PF_PYTHON, python3 on PATH, /usr/bin/python3), or nothing.
+find_numba_python() {
+	for py in ${PF_PYTHON:-} python3 /usr/bin/python3; do
+		if command -v "$py" >/dev/null 2>&1 &&
+		   "$py" -c 'import numba' >/dev/null 2>&1; then
+			command -v "$py"
+			return 0
+		fi
+	done
+	return 1
+}
