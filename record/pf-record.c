@@ -1,0 +1,492 @@
+/*
+ * pf-record - run a command and sample the program counter of all its
+ * threads, capturing the JIT objects it registers.  See pf-record.1.
+ *
+ * The child is forked and held on a pipe while we PTRACE_SEIZE it and
+ * open the perf events (enable_on_exec), then released to execvp.  We
+ * trace it only to get the PTRACE_EVENT_EXIT stop of its threads: in that
+ * stop the process memory is still there, so objects registered just
+ * before exit are still copied.  Every other stop is resumed at once,
+ * signals re-injected, group-stops kept with PTRACE_LISTEN.
+ */
+#include "recorder.h"
+#include "record.h"
+#include "escape.h"
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_FREQUENCY 1000
+#define MAX_FREQUENCY 100000
+#define TICK_MS 10
+#define DEFAULT_OUTPUT "pf.rec"
+
+/* Everything the main loop needs, in one place. */
+struct session {
+	pid_t child;
+	FILE *out;
+	int traced;		/* PTRACE_SEIZE worked */
+	int exited;		/* the child (thread-group leader) is gone */
+	int status;		/* its wait status */
+	int exit_maps_read;
+	struct sampler *sampler;
+	struct mapping_table *maps;
+	struct jit_capture *jit;
+	uint32_t *tids;		/* threads already named */
+	char (*names)[16];
+	size_t ntids, tids_alloc;
+};
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: pf-record [-q] [-F HZ] [-o FILE] [--no-kernel] -- COMMAND [ARG...]\n");
+}
+
+static void help(void)
+{
+	usage(stdout);
+	printf("\nRun COMMAND and sample the program counter of every thread, capturing the\n"
+	       "JIT objects it registers.  Writes a pf-record stream (docs/FORMAT.md).\n\n"
+	       "  -F, --frequency=HZ  samples per second per busy thread (default %d)\n"
+	       "  -o, --output=FILE   write the recording to FILE (default: standard\n"
+	       "                      output, or %s when that is a terminal)\n"
+	       "      --no-kernel     do not sample kernel addresses\n"
+	       "  -q, --quiet         no summary on standard error\n"
+	       "  -h, --help          show this help\n"
+	       "  -V, --version       show the version\n\n"
+	       "When the recording goes to standard output, COMMAND's standard output\n"
+	       "goes to standard error, so the two never mix.\n\n"
+	       "Exit status: COMMAND's (128+N when a signal N killed it); 2 when\n"
+	       "pf-record itself fails; 64 usage; 126/127 when COMMAND cannot be run.\n",
+	       DEFAULT_FREQUENCY, DEFAULT_OUTPUT);
+}
+
+/*
+ * The one place that decides the profiled program's environment:
+ * NUMBA_DEBUGINFO=1 makes Numba emit line tables.
+ */
+static void set_child_environment(void)
+{
+	setenv("NUMBA_DEBUGINFO", "1", 1);
+}
+
+static const char *child_lines_mode(void)
+{
+	return "numba-debuginfo";
+}
+
+static void note_thread(struct session *s, uint64_t time, uint32_t pid,
+			uint32_t tid, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < s->ntids; i++)
+		if (s->tids[i] == tid)
+			break;
+	if (i < s->ntids && !strncmp(s->names[i], name, 15))
+		return;
+	if (i == s->ntids) {
+		ALLOC_GROW(s->tids, s->ntids + 1, s->tids_alloc);
+		s->names = xreallocarray(s->names, s->tids_alloc,
+					 sizeof(*s->names));
+		s->tids[s->ntids++] = tid;
+	}
+	snprintf(s->names[i], sizeof(s->names[i]), "%s", name);
+	fprintf(s->out, "thread %" PRIu64 " %" PRIu32 " %" PRIu32 " ", time,
+		pid, tid);
+	fput_field(s->out, name);
+	fputc('\n', s->out);
+}
+
+static int read_comm(pid_t pid, pid_t tid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/comm", (int)pid,
+		 (int)tid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, len - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	buf[strcspn(buf, "\n")] = '\0';
+	return 0;
+}
+
+static void on_mmap(void *arg, uint64_t time, uint32_t pid, uint64_t start,
+		    uint64_t len, uint64_t pgoff, const char *path)
+{
+	struct session *s = arg;
+
+	if (path[0] != '/')
+		return;	/* [vdso], anonymous memory, memfd: no file */
+	if (mappings_add(s->maps, time, pid, start, start + len, pgoff, path))
+		jit_capture_check_file(s->jit, path, start, pgoff);
+}
+
+static void on_comm(void *arg, uint64_t time, uint32_t pid, uint32_t tid,
+		    const char *name)
+{
+	note_thread(arg, time, pid, tid, name);
+}
+
+static void on_fork(void *arg, uint64_t time, uint32_t pid, uint32_t tid)
+{
+	struct session *s = arg;
+	char name[64];
+
+	if (read_comm((pid_t)pid, (pid_t)tid, name, sizeof(name)) == 0)
+		note_thread(s, time, pid, tid, name);
+}
+
+static const struct sampler_events *session_events(struct session *s)
+{
+	static struct sampler_events ev = { on_mmap, on_comm, on_fork, NULL };
+
+	ev.arg = s;
+	return &ev;
+}
+
+/* Read /proc maps (for what perf's mmap events may have missed). */
+static void scan_proc_maps(struct session *s)
+{
+	/*
+	 * mappings_read_proc writes `map` records; jit_capture_check_file
+	 * examines only paths it has not seen, so re-running is cheap.
+	 */
+	char name[64], *line = NULL;
+	size_t alloc = 0;
+	FILE *fp;
+
+	mappings_read_proc(s->maps, s->child);
+	snprintf(name, sizeof(name), "/proc/%d/maps", (int)s->child);
+	fp = fopen(name, "r");
+	if (!fp)
+		return;
+	while (getline(&line, &alloc, fp) > 0) {
+		unsigned long long start, end, offset;
+		int pathpos = 0;
+
+		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end,
+			   &offset, &pathpos) < 3 || pathpos == 0 ||
+		    line[pathpos] != '/')
+			continue;
+		line[strcspn(line, "\n")] = '\0';
+		jit_capture_check_file(s->jit, line + pathpos, start, offset);
+	}
+	free(line);
+	fclose(fp);
+}
+
+static void handle_stop(struct session *s, pid_t tid, int status)
+{
+	int sig = WSTOPSIG(status), event = status >> 16;
+
+	switch (event) {
+	case PTRACE_EVENT_EXIT:
+		/* Memory is still readable: take what was registered last. */
+		if (!s->exit_maps_read) {
+			scan_proc_maps(s);
+			s->exit_maps_read = 1;
+		}
+		jit_capture_poll(s->jit, tid);
+		ptrace(PTRACE_CONT, tid, 0, 0);
+		break;
+	case PTRACE_EVENT_STOP:
+		if (sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN ||
+		    sig == SIGTTOU)
+			ptrace(PTRACE_LISTEN, tid, 0, 0); /* group-stop */
+		else
+			ptrace(PTRACE_CONT, tid, 0, 0);	/* new thread */
+		break;
+	case 0:
+		/* signal-delivery-stop: deliver the signal as it was */
+		ptrace(PTRACE_CONT, tid, 0, (void *)(uintptr_t)sig);
+		break;
+	default:
+		ptrace(PTRACE_CONT, tid, 0, 0);	/* clone, ... */
+		break;
+	}
+}
+
+static void reap(struct session *s)
+{
+	for (;;) {
+		int status;
+		pid_t w = waitpid(-1, &status, __WALL | WNOHANG);
+
+		if (w <= 0)
+			return;
+		if (WIFSTOPPED(status)) {
+			handle_stop(s, w, status);
+		} else if (w == s->child) {
+			s->exited = 1;
+			s->status = status;
+		}
+	}
+}
+
+static void forward_signal(struct session *s, const struct signalfd_siginfo *si)
+{
+	/*
+	 * A signal typed at the terminal reached the child too (same
+	 * process group); one sent to us by a process (kill, a job
+	 * scheduler) is passed on so that the child can end cleanly.
+	 */
+	if (si->ssi_code == SI_USER || si->ssi_code == SI_QUEUE)
+		kill(s->child, (int)si->ssi_signo);
+}
+
+static void run_loop(struct session *s, int sigfd)
+{
+	struct pollfd *pfd;
+	int fds[1024];
+	size_t n = sampler_pollfds(s->sampler, fds, 1024), i;
+
+	pfd = xcalloc(n + 1, sizeof(*pfd));
+	pfd[0].fd = sigfd;
+	pfd[0].events = POLLIN;
+	for (i = 0; i < n; i++) {
+		pfd[i + 1].fd = fds[i];
+		pfd[i + 1].events = POLLIN;
+	}
+	while (!s->exited) {
+		struct signalfd_siginfo si;
+
+		if (poll(pfd, n + 1, TICK_MS) < 0 && errno != EINTR)
+			die(EXIT_FATAL, "poll:");
+		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+			if (si.ssi_signo != SIGCHLD)
+				forward_signal(s, &si);
+		}
+		reap(s);
+		sampler_drain(s->sampler, s->out, session_events(s));
+		if (!s->exited)
+			jit_capture_poll(s->jit, s->child);
+		if (fflush(s->out) || ferror(s->out))
+			die(EXIT_FATAL, "cannot write the recording:");
+	}
+	sampler_drain(s->sampler, s->out, session_events(s));
+	free(pfd);
+}
+
+static const char *signal_name(int sig)
+{
+	static char buf[32];
+	const char *abbrev = sigabbrev_np(sig);
+
+	if (abbrev)
+		snprintf(buf, sizeof(buf), "SIG%s", abbrev);
+	else
+		snprintf(buf, sizeof(buf), "SIG%d", sig);
+	return buf;
+}
+
+static void write_meta(struct session *s, char **argv,
+		       const struct perf_options *opt)
+{
+	int i;
+
+	write_header(s->out, PF_FORMAT_RECORD);
+	fprintf(s->out, "meta version %s\nmeta command", PF_VERSION);
+	for (i = 0; argv[i]; i++) {
+		fputc(' ', s->out);
+		fput_field(s->out, argv[i]);
+	}
+	fprintf(s->out, "\nmeta pid %d\nmeta event cpu-clock\n"
+		"meta frequency %u\nmeta kernel %s\nmeta lines %s\n"
+		"meta start %" PRIu64 "\n", (int)s->child, opt->frequency,
+		sampler_kernel_included(s->sampler) ? "included" : "excluded",
+		child_lines_mode(), now_ns());
+}
+
+/* The child: wait for the go byte, then become COMMAND. */
+static void PF_NORETURN run_child(int go_fd, int err_fd, int to_stderr,
+				  const sigset_t *oldmask, char **argv)
+{
+	char c;
+	int e;
+
+	sigprocmask(SIG_SETMASK, oldmask, NULL);
+	signal(SIGPIPE, SIG_DFL);
+	if (to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
+		_exit(127);
+	set_child_environment();
+	if (read(go_fd, &c, 1) != 1)
+		_exit(127);	/* pf-record failed before the start */
+	close(go_fd);
+	execvp(argv[0], argv);
+	e = errno;
+	if (write(err_fd, &e, sizeof(e)) < 0)
+		_exit(127);
+	_exit(e == ENOENT ? 127 : 126);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "frequency", required_argument, NULL, 'F' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct perf_options opt = { DEFAULT_FREQUENCY, 1 };
+	struct session s = { 0 };
+	const char *output = NULL;
+	int go[2], err[2], c, quiet = 0, sigfd, exec_errno = 0, code;
+	sigset_t mask, oldmask;
+	uint64_t nsamples, nlost, nthrottled, nobj, ndesc, nerr;
+
+	progname = "pf-record";
+	while ((c = getopt_long(argc, argv, "+F:o:qhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'F':
+			opt.frequency = (unsigned)parse_option_u64(
+				"-F", optarg, 1, MAX_FREQUENCY);
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'K':
+			opt.include_kernel = 0;
+			break;
+		case 'q':
+			quiet = 1;
+			break;
+		case 'h':
+			help();
+			return 0;
+		case 'V':
+			printf("pf-record %s\n", PF_VERSION);
+			return 0;
+		default:
+			usage(stderr);
+			return EXIT_USAGE;
+		}
+	}
+	argv += optind;
+	if (!argv[0]) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!output && isatty(STDOUT_FILENO))
+		output = DEFAULT_OUTPUT;
+	if (output) {
+		s.out = fopen(output, "w");
+		if (!s.out)
+			die(EXIT_FATAL, "cannot create '%s':", output);
+	} else {
+		s.out = stdout;
+	}
+	setvbuf(s.out, NULL, _IOFBF, 1 << 20);
+	signal(SIGPIPE, SIG_IGN);
+
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGCHLD);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &mask, &oldmask);
+	sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
+	if (sigfd < 0)
+		die(EXIT_FATAL, "signalfd:");
+	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
+		die(EXIT_FATAL, "pipe:");
+	fflush(NULL);
+	s.child = fork();
+	if (s.child < 0)
+		die(EXIT_FATAL, "fork:");
+	if (s.child == 0)
+		run_child(go[0], err[1], s.out == stdout, &oldmask, argv);
+	close(go[0]);
+	close(err[1]);
+
+	if (ptrace(PTRACE_SEIZE, s.child, 0,
+		   (void *)(uintptr_t)(PTRACE_O_TRACEEXIT |
+				       PTRACE_O_TRACECLONE)) == 0)
+		s.traced = 1;
+	else
+		warn("cannot trace the command (%s): JIT objects registered "
+		     "right before it exits may be missed", strerror(errno));
+	s.sampler = sampler_open(s.child, &opt);
+	s.maps = mappings_new(s.out);
+	s.jit = jit_capture_new(s.child, s.out);
+	write_meta(&s, argv, &opt);
+
+	if (write(go[1], "g", 1) != 1)
+		die(EXIT_FATAL, "cannot start the command:");
+	close(go[1]);
+	if (read(err[0], &exec_errno, sizeof(exec_errno)) ==
+	    (ssize_t)sizeof(exec_errno)) {
+		errno = exec_errno;
+		warn("cannot run '%s':", argv[0]);
+	} else {
+		char name[64];
+
+		scan_proc_maps(&s);
+		if (read_comm(s.child, s.child, name, sizeof(name)) == 0)
+			note_thread(&s, now_ns(), (uint32_t)s.child,
+				    (uint32_t)s.child, name);
+	}
+	close(err[0]);
+
+	run_loop(&s, sigfd);
+
+	if (WIFSIGNALED(s.status))
+		code = 128 + WTERMSIG(s.status);
+	else
+		code = WEXITSTATUS(s.status);
+	fprintf(s.out, "exit %" PRIu64 " %d %s\n", now_ns(), code,
+		WIFSIGNALED(s.status) ? signal_name(WTERMSIG(s.status))
+				      : "exited");
+	sampler_totals(s.sampler, &nsamples, &nlost, &nthrottled);
+	jit_capture_totals(s.jit, &nobj, &ndesc, &nerr);
+	if (!quiet && !exec_errno) {
+		fprintf(stderr,
+			"pf-record: %" PRIu64 " samples at %u Hz, %" PRIu64
+			" JIT objects", nsamples, opt.frequency, nobj);
+		if (nlost)
+			fprintf(stderr, ", %" PRIu64 " samples LOST", nlost);
+		if (nthrottled)
+			fprintf(stderr, ", throttled %" PRIu64 " times",
+				nthrottled);
+		if (ndesc == 0)
+			fprintf(stderr, ", no JIT interface found");
+		if (nerr)
+			fprintf(stderr, ", %" PRIu64 " unreadable JIT entries",
+				nerr);
+		fprintf(stderr, "%s%s\n", output ? " -> " : "",
+			output ? output : "");
+	}
+	sampler_free(s.sampler);
+	mappings_free(s.maps);
+	jit_capture_free(s.jit);
+	free(s.tids);
+	free(s.names);
+	if (s.out == stdout)
+		close_stdout();
+	else if (fclose(s.out))
+		die(EXIT_FATAL, "cannot write '%s':", output);
+	return code;
+}

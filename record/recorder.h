@@ -1,0 +1,114 @@
+/*
+ * recorder.h - the parts of pf-record: perf ring buffers (perf.c), the
+ * process's file mappings (maps.c) and JIT object capture (jit.c).
+ *
+ * All of them write records to one stream, `out`, in the pf-record
+ * format of docs/FORMAT.md.  pf-record.c owns the child process and the
+ * main loop.
+ */
+#ifndef PF_RECORD_PARTS_H
+#define PF_RECORD_PARTS_H
+
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+/* Monotonic nanoseconds, the clock of every TIME field. */
+uint64_t now_ns(void);
+
+/* ---- perf.c: sampling every thread of one process ---- */
+
+struct perf_options {
+	unsigned frequency;	/* samples per second per busy thread */
+	int include_kernel;	/* try to sample kernel addresses too */
+};
+
+struct sampler;
+
+/*
+ * Open one cpu-clock event per online CPU for pid and its future
+ * threads (inherit), enabled when pid calls execve (enable_on_exec).
+ * Dies with a clear message when perf events are not permitted.
+ */
+struct sampler *sampler_open(pid_t pid, const struct perf_options *opt);
+void sampler_free(struct sampler *s);
+
+/* File descriptors to poll(2) for ring-buffer wake-ups. */
+size_t sampler_pollfds(struct sampler *s, int *fds, size_t max);
+
+/* Whether kernel addresses are sampled (after a fallback, maybe not). */
+int sampler_kernel_included(const struct sampler *s);
+
+/*
+ * Callbacks for what the ring buffers carry besides samples, which are
+ * written straight to out.
+ */
+struct sampler_events {
+	void (*mmap)(void *arg, uint64_t time, uint32_t pid, uint64_t start,
+		     uint64_t len, uint64_t pgoff, const char *path);
+	void (*comm)(void *arg, uint64_t time, uint32_t pid, uint32_t tid,
+		     const char *name);
+	void (*fork)(void *arg, uint64_t time, uint32_t pid, uint32_t tid);
+	void *arg;
+};
+
+/* Read everything the ring buffers hold. */
+void sampler_drain(struct sampler *s, FILE *out,
+		   const struct sampler_events *ev);
+
+/* Totals for the summary: samples written, lost, throttle events. */
+void sampler_totals(const struct sampler *s, uint64_t *samples,
+		    uint64_t *lost, uint64_t *throttled);
+
+/* ---- maps.c: executable file mappings and symbol lookup ---- */
+
+struct mapping_table;
+
+struct mapping_table *mappings_new(FILE *out);
+void mappings_free(struct mapping_table *mt);
+
+/*
+ * Note a mapping; writes a `map` record the first time this exact
+ * mapping is seen.  Returns 1 when it is new.
+ */
+int mappings_add(struct mapping_table *mt, uint64_t time, uint32_t pid,
+		 uint64_t start, uint64_t end, uint64_t offset,
+		 const char *path);
+
+/* Add every executable file mapping of /proc/PID/maps.  0 or -1. */
+int mappings_read_proc(struct mapping_table *mt, pid_t pid);
+
+/*
+ * Look up a defined symbol in an ELF file, in .dynsym and .symtab, and
+ * return its run-time address given one mapping of the file ([start,
+ * ...) from file offset `offset`).  0 when absent or not ELF.
+ */
+uint64_t elf_symbol_address(const char *path, uint64_t start,
+			    uint64_t offset, const char *symbol);
+
+/* ---- jit.c: objects registered through the GDB JIT interface ---- */
+
+struct jit_capture;
+
+struct jit_capture *jit_capture_new(pid_t pid, FILE *out);
+void jit_capture_free(struct jit_capture *jc);
+
+/*
+ * A file was mapped: look in it for __jit_debug_descriptor and watch it
+ * when found.  Each path is only examined once.
+ */
+void jit_capture_check_file(struct jit_capture *jc, const char *path,
+			    uint64_t start, uint64_t offset);
+
+/*
+ * Copy every object registered since the last call into out.  tid is a
+ * thread whose memory can be read (the main thread, or a thread in its
+ * exit stop).  Cheap when nothing changed: one read of the list head.
+ */
+void jit_capture_poll(struct jit_capture *jc, pid_t tid);
+
+/* Objects captured, descriptors watched, and read errors so far. */
+void jit_capture_totals(const struct jit_capture *jc, uint64_t *objects,
+			uint64_t *descriptors, uint64_t *errors);
+
+#endif
