@@ -64,15 +64,8 @@ done_testing() {
 	exit $?
 }
 
-# find_numba_python: print the first interpreter that can import numba
-# ($PF_PYTHON, python3 on PATH, /usr/bin/python3), or nothing.
+# find_numba_python: print the interpreter that can import numba, or
+# nothing (see scripts/numba-python).
 find_numba_python() {
-	for py in ${PF_PYTHON:-} python3 /usr/bin/python3; do
-		if command -v "$py" >/dev/null 2>&1 &&
-		   "$py" -c 'import numba' >/dev/null 2>&1; then
-			command -v "$py"
-			return 0
-		fi
-	done
-	return 1
+	"$TOP/scripts/numba-python"
 }

@@ -1,0 +1,89 @@
+#!/bin/sh
+# pf-record on its own: the stream, exit statuses, output separation,
+# signals.  No JIT here: see 06xx and 07xx for the whole pipeline.
+. "$(dirname "$0")/lib.sh"
+
+busy='i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done'
+
+test_expect 'records a busy shell loop with header, meta, samples, exit' '
+	pf-record -q -o "$T/busy.rec" -- sh -c "$busy" &&
+	head -n 1 "$T/busy.rec" | grep -qx "# pf-record 1" &&
+	grep -q "^meta frequency 1000$" "$T/busy.rec" &&
+	grep -q "^meta command sh -c i=0%3B%20while" "$T/busy.rec" &&
+	n=$(grep -c "^sample " "$T/busy.rec") && [ "$n" -gt 100 ] &&
+	grep -q "^map [0-9]* [0-9]* [0-9a-f]* [0-9a-f]* [0-9a-f]* /" "$T/busy.rec" &&
+	tail -n 1 "$T/busy.rec" | grep -q "^exit [0-9]* 0 exited$"
+'
+
+test_expect 'sample lines have six well-formed fields' '
+	awk "\$1 == \"sample\" && !(NF == 6 && \$2 ~ /^[0-9]+$/ && \$6 ~ /^[0-9a-f]+$/) { bad++ }
+	     END { exit bad > 0 }" "$T/busy.rec"
+'
+
+test_expect 'exit status of the command is passed on' '
+	test_must_fail 3 pf-record -q -o "$T/x.rec" -- sh -c "exit 3" &&
+	grep -q "^exit [0-9]* 3 exited$" "$T/x.rec"
+'
+
+test_expect 'death by signal gives 128+N and the signal name' '
+	test_must_fail 137 pf-record -q -o "$T/k.rec" -- sh -c "kill -9 \$\$" &&
+	grep -q "^exit [0-9]* 137 SIGKILL$" "$T/k.rec"
+'
+
+test_expect 'a command that does not exist: 127 and a message' '
+	test_must_fail 127 pf-record -q -o "$T/n.rec" -- /nonexistent/cmd 2>"$T/n.err" &&
+	grep -q "cannot run ./nonexistent/cmd.: No such file or directory" "$T/n.err"
+'
+
+test_expect 'usage errors exit 64' '
+	test_must_fail 64 pf-record 2>/dev/null &&
+	test_must_fail 64 pf-record -F 0 -- true 2>/dev/null &&
+	test_must_fail 64 pf-record -F 12x -- true 2>"$T/u.err" &&
+	grep -q "option -F: .12x. is not a number" "$T/u.err" &&
+	test_must_fail 64 pf-record --bogus -- true 2>/dev/null
+'
+
+test_expect '--help and --version exit 0 on stdout' '
+	pf-record --help | grep -q "^usage: pf-record" &&
+	pf-record --version | grep -q "^pf-record "
+'
+
+test_expect 'the command output never mixes into a recording on stdout' '
+	pf-record -q -- sh -c "echo sample 1 2 3 4 deadbeef; echo jit 1 2 3 4; $busy" \
+		>"$T/mix.rec" 2>"$T/mix.err" &&
+	! grep -q "^sample 1 2 3 4 deadbeef" "$T/mix.rec" &&
+	! grep -q "^jit 1 2 3 4" "$T/mix.rec" &&
+	pf-record -q -- sh -c "echo sample 1 2 3 4 deadbeef" >"$T/mix2.rec" 2>/dev/null &&
+	[ "$(grep -c "^sample " "$T/mix2.rec")" -eq 0 ] &&
+	grep -q "^sample 1 2 3 4 deadbeef$" "$T/mix.err"
+'
+
+test_expect 'with -o the command keeps its standard output' '
+	pf-record -q -o "$T/o.rec" -- echo hello >"$T/o.out" &&
+	grep -qx hello "$T/o.out" && ! grep -qx hello "$T/o.rec"
+'
+
+test_expect 'SIGTERM sent to pf-record reaches the command; recording completes' '
+	pf-record -q -o "$T/term.rec" -- sh -c "while :; do :; done" &
+	pid=$!
+	sleep 1
+	kill -TERM $pid
+	wait $pid
+	[ $? -eq 143 ] &&
+	tail -n 1 "$T/term.rec" | grep -q "^exit [0-9]* 143 SIGTERM$" &&
+	[ "$(grep -c "^sample " "$T/term.rec")" -gt 100 ]
+'
+
+test_expect 'processes forked later are sampled and named' '
+	pf-record -q -o "$T/thr.rec" -- sh -c "($busy) & ($busy) & wait" &&
+	tids=$(awk "\$1 == \"sample\" { t[\$4] = 1 } END { print length(t) }" "$T/thr.rec") &&
+	[ "$tids" -ge 2 ] &&
+	[ "$(grep -c "^thread " "$T/thr.rec")" -ge 3 ]
+'
+
+test_expect 'a summary line on stderr unless -q' '
+	pf-record -o "$T/s.rec" -- sh -c "$busy" 2>"$T/s.err" &&
+	grep -q "^pf-record: [0-9]* samples at 1000 Hz, 0 JIT objects" "$T/s.err"
+'
+
+done_testing
