@@ -38,13 +38,13 @@ annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_OBJ)
 
 # Test programs: C unit tests of common/ and the JIT fixture.
 UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/*.c))
-tests/unit/%: tests/unit/%.c $(COMMON_OBJ) $(COMMON_HDR)
+tests/unit/%: tests/unit/%.c tests/unit/tap.h $(COMMON_OBJ) $(COMMON_HDR)
 	$(CC) $(PF_CFLAGS) $(CFLAGS) -o $@ $< $(COMMON_OBJ)
 FIXTURES = tests/fixtures/jitfixture tests/fixtures/hot.o
 tests/fixtures/hot.o: tests/fixtures/hot.c
 	$(CC) -O1 -g -fno-pic -fno-asynchronous-unwind-tables -c -o $@ $<
 tests/fixtures/jitfixture: tests/fixtures/jitfixture.c
-	$(CC) $(PF_CFLAGS) $(CFLAGS) -o $@ $< $(ELF_LIBS)
+	$(CC) $(PF_CFLAGS) $(CFLAGS) -pthread -o $@ $< $(ELF_LIBS)
 
 deps:
 	@sh scripts/deps.sh

@@ -1,6 +1,7 @@
 /* util.c - see util.h */
 #include "util.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -90,7 +91,11 @@ int parse_u64(const char *s, int base, uint64_t min, uint64_t max,
 	unsigned long long v;
 	char *end;
 
-	if (!*s || *s == '-' || *s == '+' || *s == ' ')
+	/* strtoull would skip white space, a sign and (base 16) "0x" */
+	if (!(base == 16 ? isxdigit((unsigned char)*s)
+			 : isdigit((unsigned char)*s)))
+		return -1;
+	if (base == 16 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		return -1;
 	errno = 0;
 	v = strtoull(s, &end, base);
