@@ -1,0 +1,109 @@
+/* counter.c - see counter.h */
+#include "counter.h"
+#include "util.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void counter_table_init(struct counter_table *t)
+{
+	memset(t, 0, sizeof(*t));
+	hashmap_init(&t->map);
+}
+
+void counter_table_release(struct counter_table *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->nr; i++) {
+		free(t->items[i].s1);
+		free(t->items[i].s2);
+	}
+	free(t->items);
+	free(t->key);
+	hashmap_release(&t->map);
+	counter_table_init(t);
+}
+
+/*
+ * Append a string to the key: a byte telling whether it is missing,
+ * then its bytes and a NUL (strings never contain NUL bytes, so the
+ * encoding is unambiguous).
+ */
+static size_t put_string(struct counter_table *t, size_t len, const char *s)
+{
+	size_t slen = s ? strlen(s) : 0;
+
+	ALLOC_GROW(t->key, len + slen + 2, t->key_alloc);
+	t->key[len++] = s ? 1 : 0;
+	memcpy(t->key + len, s ? s : "", slen + 1);
+	return len + slen + 1;
+}
+
+struct counter *counter_get(struct counter_table *t, enum sample_kind kind,
+			    const char *s1, uint32_t n1, uint32_t n2,
+			    const char *s2)
+{
+	size_t len = 9, *slot;
+	int added;
+
+	ALLOC_GROW(t->key, len, t->key_alloc);
+	t->key[0] = (char)kind;
+	memcpy(t->key + 1, &n1, 4);
+	memcpy(t->key + 5, &n2, 4);
+	len = put_string(t, len, s1);
+	len = put_string(t, len, s2);
+	slot = hashmap_insert(&t->map, t->key, len, &added);
+	if (added) {
+		struct counter *c;
+
+		ALLOC_GROW(t->items, t->nr + 1, t->alloc);
+		c = &t->items[t->nr];
+		memset(c, 0, sizeof(*c));
+		c->kind = kind;
+		c->s1 = s1 ? xstrdup(s1) : NULL;
+		c->s2 = s2 ? xstrdup(s2) : NULL;
+		c->n1 = n1;
+		c->n2 = n2;
+		*slot = t->nr++;
+	}
+	return &t->items[*slot];
+}
+
+static int cmp_string(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !!a - !!b;
+	return strcmp(a, b);
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return (a < b) - (a > b);
+}
+
+static int cmp_counter(const void *pa, const void *pb)
+{
+	const struct counter *a = pa, *b = pb;
+	int r;
+
+	if ((r = cmp_u64_desc(a->self, b->self)) ||
+	    (r = cmp_u64_desc(a->total, b->total)))
+		return r;
+	if (a->kind != b->kind)
+		return a->kind < b->kind ? -1 : 1;
+	if ((r = cmp_string(a->s1, b->s1)))
+		return r;
+	if (a->n1 != b->n1)
+		return a->n1 < b->n1 ? -1 : 1;
+	if (a->n2 != b->n2)
+		return a->n2 < b->n2 ? -1 : 1;
+	return cmp_string(a->s2, b->s2);
+}
+
+void counter_table_sort(struct counter_table *t)
+{
+	if (t->nr > 1)
+		qsort(t->items, t->nr, sizeof(*t->items), cmp_counter);
+	hashmap_release(&t->map);
+}

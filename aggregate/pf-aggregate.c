@@ -1,0 +1,453 @@
+/*
+ * pf-aggregate - count symbolized samples per source line, function
+ * and thread.
+ *
+ * Reads a "# pf-symbolize 1" stream and writes a "# pf-aggregate 1"
+ * stream (docs/FORMAT.md).  Record kinds it does not use, and meta and
+ * exit records, are copied out as they come, right after the header;
+ * the counts follow at the end of the input, sorted.  Each sample costs
+ * a few hash lookups, so the run time grows linearly with the input.
+ */
+#include "counter.h"
+#include "escape.h"
+#include "lineio.h"
+#include "record.h"
+#include "util.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum {
+	GROUP_LINE = 1,
+	GROUP_FUNCTION = 2,
+	GROUP_THREAD = 4,
+};
+
+/* Bad lines reported one by one; the rest only in the summary. */
+#define MAX_REPORTED 20
+/* How much of a bad line a message quotes. */
+#define SHOWN_MAX 72
+
+struct aggregate {
+	unsigned groups;
+	struct line_reader lr;
+	struct counter_table lines, functions, threads, outside;
+	uint64_t samples, by_kind[4], unresolved, lost;
+	struct inline_entry *chain;	/* the current sample's, reused */
+	size_t chain_alloc;
+	uint64_t bad_lines;
+	char shown[SHOWN_MAX + 4];	/* the current line, for messages */
+};
+
+static const char usage_text[] =
+	"usage: pf-aggregate [-g line|function|thread[,...]] [FILE]\n";
+
+static PF_NORETURN void usage(int code)
+{
+	FILE *fp = code ? stderr : stdout;
+
+	fputs(usage_text, fp);
+	if (!code)
+		fputs("\n"
+		      "Count the samples of a pf-symbolize stream (FILE or standard input)\n"
+		      "and write a pf-aggregate stream to standard output.\n"
+		      "\n"
+		      "  -g, --group=KIND  write KIND records: line (the default), function,\n"
+		      "                    thread; repeat or separate with commas\n"
+		      "  -h, --help        show this help and exit\n"
+		      "  -V, --version     show the version and exit\n"
+		      "\n"
+		      "Exit status: 0 ok, 1 some input lines were bad and skipped,\n"
+		      "2 fatal error, 64 usage error, 65 input is not a pf-symbolize stream.\n",
+		      fp);
+	exit(code);
+}
+
+static unsigned parse_groups(char *arg)
+{
+	unsigned groups = 0;
+
+	for (;;) {
+		size_t len = strcspn(arg, ",");
+
+		if (len == 4 && !strncmp(arg, "line", len))
+			groups |= GROUP_LINE;
+		else if (len == 8 && !strncmp(arg, "function", len))
+			groups |= GROUP_FUNCTION;
+		else if (len == 6 && !strncmp(arg, "thread", len))
+			groups |= GROUP_THREAD;
+		else {
+			warn("unknown group '%.*s' (expected line, function or thread)",
+			     (int)len, arg);
+			usage(EXIT_USAGE);
+		}
+		if (!arg[len])
+			return groups;
+		arg += len + 1;
+	}
+}
+
+static void bad_line(struct aggregate *ag, const char *what)
+{
+	if (++ag->bad_lines <= MAX_REPORTED)
+		warn("%s: line %llu: %s%s%s%s", ag->lr.name,
+		     (unsigned long long)ag->lr.lineno, what,
+		     *ag->shown ? " '" : "", ag->shown, *ag->shown ? "'" : "");
+	if (ag->bad_lines == MAX_REPORTED + 1)
+		warn("%s: further bad lines are not reported one by one",
+		     ag->lr.name);
+}
+
+/* Keep the start of the line for messages before it is split. */
+static void save_shown(struct aggregate *ag)
+{
+	size_t len = ag->lr.len < SHOWN_MAX ? ag->lr.len : SHOWN_MAX;
+
+	memcpy(ag->shown, ag->lr.buf, len);
+	strcpy(ag->shown + len, ag->lr.len > SHOWN_MAX ? "..." : "");
+}
+
+/* Parse the INLINED chain into ag->chain; the count, or -1. */
+static long parse_chain(struct aggregate *ag, char *inlined)
+{
+	struct inline_entry e;
+	size_t nr = 0;
+	int r;
+
+	while ((r = parse_inline_entry(&inlined, &e)) > 0) {
+		ALLOC_GROW(ag->chain, nr + 1, ag->chain_alloc);
+		ag->chain[nr++] = e;
+	}
+	return r < 0 ? -1 : (long)nr;
+}
+
+static void count_sample(struct aggregate *ag, const struct sym_sample *s,
+			 size_t chain_nr)
+{
+	uint64_t seq = ++ag->samples;
+	struct counter *c;
+	size_t i;
+
+	ag->by_kind[s->kind]++;
+	if (s->kind == KIND_UNKNOWN ||
+	    (s->kind == KIND_JIT && (!s->file || !s->line)))
+		ag->unresolved++;
+
+	if ((ag->groups & GROUP_LINE) && s->kind == KIND_JIT) {
+		if (s->file) {
+			c = counter_get(&ag->lines, KIND_JIT, s->file, s->line,
+					0, s->function);
+			c->self++;
+			counter_add_total(c, seq);
+		}
+		for (i = 0; i < chain_nr; i++) {
+			const struct inline_entry *e = &ag->chain[i];
+
+			if (!e->file)
+				continue;
+			c = counter_get(&ag->lines, KIND_JIT, e->file, e->line,
+					0, e->function);
+			counter_add_total(c, seq);
+		}
+	}
+	if (ag->groups & GROUP_FUNCTION) {
+		c = counter_get(&ag->functions, s->kind, s->object, 0, 0,
+				s->function);
+		c->self++;
+		counter_add_total(c, seq);
+		for (i = 0; i < chain_nr; i++) {
+			c = counter_get(&ag->functions, s->kind, s->object, 0,
+					0, ag->chain[i].function);
+			counter_add_total(c, seq);
+		}
+	}
+	if (ag->groups & GROUP_THREAD) {
+		c = counter_get(&ag->threads, KIND_JIT, NULL, s->raw.pid,
+				s->raw.tid, NULL);
+		c->self++;
+		if (s->kind == KIND_JIT)
+			c->total++;
+	}
+	if (s->kind != KIND_JIT) {
+		c = counter_get(&ag->outside, s->kind, s->object, 0, 0,
+				s->function);
+		c->self++;
+	}
+}
+
+static void do_sample(struct aggregate *ag, char **f, size_t n)
+{
+	struct sym_sample s;
+	long chain_nr = 0;
+
+	if (parse_sym_sample(f, n, &s)) {
+		bad_line(ag, "bad sample record");
+		return;
+	}
+	if (s.inlined && (chain_nr = parse_chain(ag, s.inlined)) < 0) {
+		bad_line(ag, "bad INLINED field in sample record");
+		return;
+	}
+	count_sample(ag, &s, (size_t)chain_nr);
+}
+
+/* thread TIME PID TID NAME: the latest name of a thread wins. */
+static void do_thread(struct aggregate *ag, char **f, size_t n)
+{
+	uint64_t time, pid, tid;
+	char *name;
+	struct counter *c;
+
+	if (n < 5 || parse_u64(f[1], 10, 0, UINT64_MAX, &time) ||
+	    parse_u64(f[2], 10, 0, UINT32_MAX, &pid) ||
+	    parse_u64(f[3], 10, 0, UINT32_MAX, &tid)) {
+		bad_line(ag, "bad thread record");
+		return;
+	}
+	if (unescape_field(f[4], &name)) {
+		bad_line(ag, "bad thread record");
+		return;
+	}
+	if (!(ag->groups & GROUP_THREAD))
+		return;
+	c = counter_get(&ag->threads, KIND_JIT, NULL, (uint32_t)pid,
+			(uint32_t)tid, NULL);
+	free(c->s2);
+	c->s2 = name ? xstrdup(name) : NULL;
+}
+
+/* lost TIME COUNT */
+static void do_lost(struct aggregate *ag, char **f, size_t n)
+{
+	uint64_t time, count;
+
+	if (n < 3 || parse_u64(f[1], 10, 0, UINT64_MAX, &time) ||
+	    parse_u64(f[2], 10, 0, UINT64_MAX, &count)) {
+		bad_line(ag, "bad lost record");
+		return;
+	}
+	ag->lost += count;
+}
+
+/* Copy a record out unchanged. */
+static void copy_line(const struct line_reader *lr)
+{
+	fwrite(lr->buf, 1, lr->len, stdout);
+	putchar('\n');
+}
+
+/* meta KEY VALUE... and exit TIME STATUS HOW: checked, then copied. */
+static void do_copied(struct aggregate *ag, int is_exit)
+{
+	char *f[5];
+	size_t n;
+	uint64_t v;
+
+	n = split_fields(ag->lr.buf, f, 5);
+	if (!is_exit && (n < 2 || !*f[1])) {
+		bad_line(ag, "bad meta record");
+		return;
+	}
+	if (is_exit && (n < 4 || parse_u64(f[1], 10, 0, UINT64_MAX, &v) ||
+			parse_u64(f[2], 10, 0, UINT32_MAX, &v) || !*f[3])) {
+		bad_line(ag, "bad exit record");
+		return;
+	}
+	/* Undo the split: the fields were separated by single spaces. */
+	for (size_t i = 1; i < n; i++)
+		f[i][-1] = ' ';
+	copy_line(&ag->lr);
+}
+
+static int is_kind(const char *line, size_t len, const char *kind)
+{
+	return len == strlen(kind) && !strncmp(line, kind, len);
+}
+
+static void process_line(struct aggregate *ag)
+{
+	struct line_reader *lr = &ag->lr;
+	char *f[PF_MAX_FIELDS];
+	size_t kind_len = strcspn(lr->buf, " "), n;
+
+	if (lr->buf[0] == '#')
+		return;
+	save_shown(ag);
+	if (lr->unterminated) {
+		bad_line(ag, "truncated record (no newline at the end)");
+		return;
+	}
+	if (kind_len == 0) {
+		bad_line(ag, lr->len ? "record without a kind" : "empty line");
+		return;
+	}
+	if (is_kind(lr->buf, kind_len, "sample")) {
+		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
+		do_sample(ag, f, n);
+	} else if (is_kind(lr->buf, kind_len, "thread")) {
+		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
+		do_thread(ag, f, n);
+	} else if (is_kind(lr->buf, kind_len, "lost")) {
+		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
+		do_lost(ag, f, n);
+	} else if (is_kind(lr->buf, kind_len, "meta")) {
+		do_copied(ag, 0);
+	} else if (is_kind(lr->buf, kind_len, "exit")) {
+		do_copied(ag, 1);
+	} else if (is_kind(lr->buf, kind_len, "total") ||
+		   is_kind(lr->buf, kind_len, "line") ||
+		   is_kind(lr->buf, kind_len, "function") ||
+		   is_kind(lr->buf, kind_len, "outside")) {
+		/* Copied, it would pass for one of our own counts. */
+		bad_line(ag, "pf-aggregate record in a pf-symbolize stream");
+	} else {
+		copy_line(lr);
+	}
+}
+
+static void put_count(uint64_t count, uint64_t all)
+{
+	printf("%llu %.2f", (unsigned long long)count,
+	       all ? 100.0 * (double)count / (double)all : 0.0);
+}
+
+static void print_counts(const char *kind, struct counter_table *t,
+			 uint64_t all)
+{
+	size_t i;
+
+	counter_table_sort(t);
+	for (i = 0; i < t->nr; i++) {
+		const struct counter *c = &t->items[i];
+
+		if (!c->self && !c->total)
+			continue;	/* a thread that was named, never sampled */
+		printf("%s ", kind);
+		put_count(c->self, all);
+		putchar(' ');
+		put_count(c->total, all);
+		putchar(' ');
+		if (!strcmp(kind, "line")) {
+			fput_field(stdout, c->s1);
+			printf(" %lu ", (unsigned long)c->n1);
+			fput_field(stdout, c->s2);
+		} else if (!strcmp(kind, "function")) {
+			printf("%s ", sample_kind_names[c->kind]);
+			fput_field(stdout, c->s1);
+			putchar(' ');
+			fput_field(stdout, c->s2);
+		} else {
+			printf("%lu %lu ", (unsigned long)c->n1,
+			       (unsigned long)c->n2);
+			fput_field(stdout, c->s2);
+		}
+		putchar('\n');
+	}
+}
+
+static void print_outside(struct counter_table *t, uint64_t all)
+{
+	size_t i;
+
+	counter_table_sort(t);
+	for (i = 0; i < t->nr; i++) {
+		const struct counter *c = &t->items[i];
+
+		fputs("outside ", stdout);
+		put_count(c->self, all);
+		printf(" %s ", sample_kind_names[c->kind]);
+		fput_field(stdout, c->s1);
+		putchar(' ');
+		fput_field(stdout, c->s2);
+		putchar('\n');
+	}
+}
+
+static void print_results(struct aggregate *ag)
+{
+	printf("total %llu %llu %llu %llu %llu %llu %llu\n",
+	       (unsigned long long)ag->samples,
+	       (unsigned long long)ag->by_kind[KIND_JIT],
+	       (unsigned long long)ag->by_kind[KIND_NATIVE],
+	       (unsigned long long)ag->by_kind[KIND_KERNEL],
+	       (unsigned long long)ag->by_kind[KIND_UNKNOWN],
+	       (unsigned long long)ag->unresolved,
+	       (unsigned long long)ag->lost);
+	if (ag->groups & GROUP_LINE)
+		print_counts("line", &ag->lines, ag->samples);
+	if (ag->groups & GROUP_FUNCTION)
+		print_counts("function", &ag->functions, ag->samples);
+	if (ag->groups & GROUP_THREAD)
+		print_counts("thread", &ag->threads, ag->samples);
+	print_outside(&ag->outside, ag->samples);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "group", required_argument, NULL, 'g' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct aggregate ag;
+	const char *path = NULL;
+	FILE *fp = stdin;
+	int opt;
+
+	progname = "pf-aggregate";
+	memset(&ag, 0, sizeof(ag));
+	while ((opt = getopt_long(argc, argv, "g:hV", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'g':
+			ag.groups |= parse_groups(optarg);
+			break;
+		case 'h':
+			usage(0);
+		case 'V':
+			puts("pf-aggregate " PF_VERSION);
+			close_stdout();
+			return 0;
+		default:
+			usage(EXIT_USAGE);
+		}
+	}
+	if (argc - optind > 1)
+		usage(EXIT_USAGE);
+	if (argc - optind == 1 && strcmp(argv[optind], "-")) {
+		path = argv[optind];
+		fp = fopen(path, "r");
+		if (!fp)
+			die(EXIT_FATAL, "cannot open '%s':", path);
+	}
+	if (!ag.groups)
+		ag.groups = GROUP_LINE;
+	counter_table_init(&ag.lines);
+	counter_table_init(&ag.functions);
+	counter_table_init(&ag.threads);
+	counter_table_init(&ag.outside);
+
+	line_reader_init(&ag.lr, fp, path ? path : "stdin");
+	expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
+	write_header(stdout, PF_FORMAT_AGGREGATE);
+	while (line_read(&ag.lr))
+		process_line(&ag);
+	print_results(&ag);
+
+	line_reader_release(&ag.lr);
+	if (path)
+		fclose(fp);
+	counter_table_release(&ag.lines);
+	counter_table_release(&ag.functions);
+	counter_table_release(&ag.threads);
+	counter_table_release(&ag.outside);
+	free(ag.chain);
+	close_stdout();
+	if (ag.bad_lines) {
+		warn("ignored %llu bad line%s", (unsigned long long)ag.bad_lines,
+		     ag.bad_lines == 1 ? "" : "s");
+		return EXIT_PARTIAL;
+	}
+	return 0;
+}

@@ -1,0 +1,348 @@
+/* listing.c - see listing.h */
+#include "listing.h"
+#include "source.h"
+#include "util.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* The lines of one function in one file: p->lines[first, first + nr). */
+struct function_group {
+	const char *file, *function;
+	size_t first, nr;
+	uint64_t self, total;			/* summed over its lines */
+	uint64_t noline_self, noline_total;	/* of its LINE 0 record */
+};
+
+/* The functions of one file: functions[first, first + nr). */
+struct file_group {
+	const char *file;
+	uint64_t self, total;
+	size_t first, nr;
+};
+
+struct listing {
+	const struct listing_options *opt;
+	uint64_t samples;
+	int width;		/* of the count column */
+	char *cwd, *pwd;	/* to show paths relative to the current directory */
+};
+
+static int cmp_string(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !!a - !!b;
+	return strcmp(a, b);
+}
+
+static int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return (a < b) - (a > b);
+}
+
+static int cmp_line_count(const void *pa, const void *pb)
+{
+	const struct line_count *a = pa, *b = pb;
+	int r;
+
+	if ((r = cmp_string(a->file, b->file)) ||
+	    (r = cmp_string(a->function, b->function)))
+		return r;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+static int cmp_function_group(const void *pa, const void *pb)
+{
+	const struct function_group *a = pa, *b = pb;
+	int r;
+
+	if ((r = cmp_u64_desc(a->self, b->self)) ||
+	    (r = cmp_u64_desc(a->total, b->total)))
+		return r;
+	return cmp_string(a->function, b->function);
+}
+
+static int cmp_file_group(const void *pa, const void *pb)
+{
+	const struct file_group *a = pa, *b = pb;
+	int r;
+
+	if ((r = cmp_u64_desc(a->self, b->self)) ||
+	    (r = cmp_u64_desc(a->total, b->total)))
+		return r;
+	return cmp_string(a->file, b->file);
+}
+
+/* Sort the line records and merge any that name the same line twice. */
+static void sort_lines(struct profile *p)
+{
+	size_t i, nr = 0;
+
+	qsort(p->lines, p->lines_nr, sizeof(*p->lines), cmp_line_count);
+	for (i = 0; i < p->lines_nr; i++) {
+		struct line_count *c = &p->lines[i];
+
+		if (nr && !cmp_line_count(&p->lines[nr - 1], c)) {
+			p->lines[nr - 1].self += c->self;
+			p->lines[nr - 1].total += c->total;
+			free(c->file);
+			free(c->function);
+		} else {
+			p->lines[nr++] = *c;
+		}
+	}
+	p->lines_nr = nr;
+}
+
+static struct function_group *group_functions(const struct profile *p,
+					      size_t *nr_out)
+{
+	struct function_group *g = NULL;
+	size_t i, nr = 0, alloc = 0;
+
+	for (i = 0; i < p->lines_nr; i++) {
+		const struct line_count *c = &p->lines[i];
+		struct function_group *f = nr ? &g[nr - 1] : NULL;
+
+		if (!f || cmp_string(f->file, c->file) ||
+		    cmp_string(f->function, c->function)) {
+			ALLOC_GROW(g, nr + 1, alloc);
+			f = &g[nr++];
+			memset(f, 0, sizeof(*f));
+			f->file = c->file;
+			f->function = c->function;
+			f->first = i;
+		}
+		if (c->line) {
+			f->nr++;
+		} else {
+			/* Sorted first; kept out of [first, first + nr). */
+			f->first++;
+			f->noline_self += c->self;
+			f->noline_total += c->total;
+		}
+		f->self += c->self;
+		f->total += c->total;
+	}
+	*nr_out = nr;
+	return g;
+}
+
+static struct file_group *group_files(struct function_group *funcs,
+				      size_t funcs_nr, size_t *nr_out)
+{
+	struct file_group *g = NULL;
+	size_t i, nr = 0, alloc = 0;
+
+	for (i = 0; i < funcs_nr; i++) {
+		struct file_group *f = nr ? &g[nr - 1] : NULL;
+
+		if (!f || cmp_string(f->file, funcs[i].file)) {
+			ALLOC_GROW(g, nr + 1, alloc);
+			f = &g[nr++];
+			memset(f, 0, sizeof(*f));
+			f->file = funcs[i].file;
+			f->first = i;
+		}
+		f->nr++;
+		f->self += funcs[i].self;
+		f->total += funcs[i].total;
+	}
+	for (i = 0; i < nr; i++)
+		qsort(funcs + g[i].first, g[i].nr, sizeof(*funcs),
+		      cmp_function_group);
+	qsort(g, nr, sizeof(*g), cmp_file_group);
+	*nr_out = nr;
+	return g;
+}
+
+/* path without the current directory in front, when it is under it. */
+static const char *display_path(const struct listing *l, const char *path)
+{
+	const char *dirs[2] = { l->pwd, l->cwd };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		size_t len = dirs[i] ? strlen(dirs[i]) : 0;
+
+		if (len && dirs[i][len - 1] == '/')
+			len--;	/* the root directory */
+		if (dirs[i] && !strncmp(path, dirs[i], len) &&
+		    path[len] == '/' && path[len + 1])
+			return path + len + 1;
+	}
+	return path;
+}
+
+/* $PWD, when it names the current directory by another path (a symlink). */
+static char *logical_cwd(const char *cwd)
+{
+	const char *pwd = getenv("PWD");
+	struct stat a, b;
+
+	if (!pwd || pwd[0] != '/' || (cwd && !strcmp(pwd, cwd)) ||
+	    stat(pwd, &a) || stat(".", &b) || a.st_dev != b.st_dev ||
+	    a.st_ino != b.st_ino)
+		return NULL;
+	return xstrdup(pwd);
+}
+
+/* count as "12.3%" (or the count itself with -n), right-aligned in width. */
+static char *share(const struct listing *l, char *buf, size_t size,
+		   uint64_t count, int width)
+{
+	if (l->opt->numbers)
+		snprintf(buf, size, "%*" PRIu64, width, count);
+	else
+		snprintf(buf, size, "%*.1f%%", width ? width - 1 : 0,
+			 l->samples ? 100.0 * (double)count / (double)l->samples
+				    : 0.0);
+	return buf;
+}
+
+static void print_row(const struct listing *l, const struct line_count *c,
+		      const char *text, size_t len)
+{
+	char buf[48];
+
+	if (c)
+		fputs(share(l, buf, sizeof(buf), c->self, l->width), stdout);
+	else
+		printf("%*s", l->width, "");
+	fputs(" |", stdout);
+	if (len) {
+		putchar(' ');
+		fwrite(text, 1, len, stdout);
+	}
+	if (c && c->total != c->self)
+		printf("   total %s", share(l, buf, sizeof(buf), c->total, 0));
+	putchar('\n');
+}
+
+static void print_function_header(const struct listing *l,
+				  const struct function_group *f,
+				  const struct line_count *lines,
+				  const char *note)
+{
+	char buf[48];
+
+	printf("## %s", f->file ? display_path(l, f->file) : "(unknown file)");
+	if (note)
+		printf(" (%s)", note);
+	else if (f->nr == 1)
+		printf(", line %" PRIu32, lines[0].line);
+	else if (f->nr > 1)
+		printf(", lines %" PRIu32 "-%" PRIu32, lines[0].line,
+		       lines[f->nr - 1].line);
+	printf(", %s (%s", f->function ? f->function : "(unknown function)",
+	       share(l, buf, sizeof(buf), f->self, 0));
+	if (f->total != f->self)
+		printf(", total %s", share(l, buf, sizeof(buf), f->total, 0));
+	putchar(')');
+	if (f->noline_self || f->noline_total)
+		printf(" (no line: %s)",
+		       share(l, buf, sizeof(buf), f->noline_self, 0));
+	putchar('\n');
+}
+
+static void print_function(const struct listing *l,
+			   const struct function_group *f,
+			   const struct line_count *lines,
+			   const struct source *src, const char *note)
+{
+	uint32_t next = f->nr ? lines[0].line : 0;
+	size_t i;
+
+	print_function_header(l, f, lines, note);
+	for (i = 0; i < f->nr; i++) {
+		const struct line_count *c = &lines[i];
+		char missing[64];
+
+		if (note) {
+			snprintf(missing, sizeof(missing), "line %" PRIu32,
+				 c->line);
+			print_row(l, c, missing, strlen(missing));
+			continue;
+		}
+		/* The lines without samples before this one. */
+		for (; next < c->line && next <= src->nr; next++)
+			print_row(l, NULL, src->lines[next - 1].text,
+				  src->lines[next - 1].len);
+		if (c->line <= src->nr) {
+			print_row(l, c, src->lines[c->line - 1].text,
+				  src->lines[c->line - 1].len);
+		} else {
+			snprintf(missing, sizeof(missing),
+				 "line %" PRIu32 " (past the end of the file)",
+				 c->line);
+			print_row(l, c, missing, strlen(missing));
+		}
+		next = c->line + 1;
+	}
+}
+
+/* Why a source file cannot be shown, for the function header. */
+static char *source_note(char *buf, size_t size, int err)
+{
+	if (err == ENOENT || err == ENOTDIR)
+		snprintf(buf, size, "source not found");
+	else
+		snprintf(buf, size, "cannot read source: %s", strerror(err));
+	return buf;
+}
+
+size_t print_listing(struct profile *p, const struct listing_options *opt)
+{
+	struct listing l = { opt, p->samples, 6, NULL, NULL };
+	struct function_group *funcs;
+	struct file_group *files;
+	size_t funcs_nr, files_nr, i, j, hidden = 0;
+	int digits = snprintf(NULL, 0, "%" PRIu64, p->samples);
+
+	if (opt->numbers && digits > l.width)
+		l.width = digits;
+	l.cwd = getcwd(NULL, 0);
+	l.pwd = logical_cwd(l.cwd);
+	sort_lines(p);
+	funcs = group_functions(p, &funcs_nr);
+	files = group_files(funcs, funcs_nr, &files_nr);
+
+	for (i = 0; i < files_nr; i++) {
+		struct source src = { 0 };
+		int loaded = 0;
+		char note_buf[128], *note = NULL;
+
+		for (j = files[i].first; j < files[i].first + files[i].nr; j++) {
+			const struct function_group *f = &funcs[j];
+			uint64_t most = f->self > f->total ? f->self : f->total;
+
+			if (!p->samples ||
+			    100.0 * (double)most / (double)p->samples <
+				    opt->min_percent) {
+				hidden++;
+				continue;
+			}
+			if (!loaded) {
+				loaded = 1;
+				if (!f->file)
+					note = "source not known";
+				else if (source_load(&src, f->file))
+					note = source_note(note_buf,
+							   sizeof(note_buf),
+							   errno);
+			}
+			print_function(&l, f, &p->lines[f->first], &src, note);
+		}
+		source_release(&src);
+	}
+	free(files);
+	free(funcs);
+	free(l.cwd);
+	free(l.pwd);
+	return hidden;
+}

@@ -1,0 +1,50 @@
+/*
+ * profile.h - a pf-aggregate stream read into memory, for pf-annotate.
+ *
+ * profile_read() keeps what pf-annotate shows: the total, the line and
+ * outside records and the command that was profiled.  Other record
+ * kinds are skipped.  Bad lines are reported on stderr with their
+ * number and counted in bad_lines; input that is not a pf-aggregate
+ * stream, or has no total record, is fatal (EXIT_DATAERR).  The profile
+ * owns all its strings; profile_release() frees them.
+ */
+#ifndef PF_ANNOTATE_PROFILE_H
+#define PF_ANNOTATE_PROFILE_H
+
+#include "record.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* line SELF SELF% TOTAL TOTAL% FILE LINE FUNCTION */
+struct line_count {
+	char *file, *function;	/* NULL when missing */
+	uint32_t line;
+	uint64_t self, total;
+};
+
+/* outside SAMPLES SAMPLES% KIND OBJECT FUNCTION */
+struct outside_count {
+	enum sample_kind kind;
+	char *object, *function;
+	uint64_t samples;
+};
+
+struct profile {
+	/* total SAMPLES JIT NATIVE KERNEL UNKNOWN UNRESOLVED LOST */
+	uint64_t samples, by_kind[4], unresolved, lost;
+	struct line_count *lines;
+	size_t lines_nr, lines_alloc;
+	struct outside_count *outside;
+	size_t outside_nr, outside_alloc;
+	char *command;		/* meta command, decoded for a shell; or NULL */
+	char *exit_how;		/* exit HOW, or NULL without an exit record */
+	uint64_t exit_status;
+	uint64_t bad_lines;
+};
+
+void profile_read(struct profile *p, FILE *fp, const char *name);
+void profile_release(struct profile *p);
+
+#endif

@@ -1,0 +1,3 @@
+def twice(x):
+    y = x + x
+    return y
