@@ -69,3 +69,12 @@ done_testing() {
 find_numba_python() {
 	"$TOP/scripts/numba-python"
 }
+
+# strings_in_objects RECORDING: the printable strings of every JIT object
+# captured in a pf-record stream (decoded from its jitdata records).
+strings_in_objects() {
+	for id in $(awk '$1 == "jit" { print $2 }' "$1"); do
+		awk -v id="$id" '$1 == "jitdata" && $2 == id { print $4 }' "$1" |
+			tr -d '\n' | base64 -d | strings -n 6
+	done
+}

@@ -1,0 +1,98 @@
+#!/bin/sh
+# The whole pipeline on the JIT fixture: a C program that registers an
+# object through the GDB JIT interface with the descriptor only in
+# .symtab (as pip wheels of llvmlite do).  Deterministic, no Numba.
+. "$(dirname "$0")/lib.sh"
+
+fx=$TOP/tests/fixtures/jitfixture
+hot=$TOP/tests/fixtures/hot.c
+cheap=$(grep -n 'CHEAP \*/' "$hot" | cut -d: -f1)
+dear=$(grep -n 'DEAR \*/' "$hot" | cut -d: -f1)
+mixl=$(grep -n 'MIX \*/' "$hot" | cut -d: -f1)
+
+test_expect 'the descriptor is a local symbol in .symtab only' '
+	! readelf -W --dyn-syms "$fx" | grep -q __jit_debug_descriptor &&
+	readelf -W -s "$fx" | grep -q "LOCAL .*__jit_debug_descriptor"
+'
+
+test_expect 'record, symbolize, aggregate, annotate: every stage exits 0' '
+	pf-record -q -o "$T/fx.rec" -- "$fx" run 2 >"$T/fx.out" &&
+	pf-symbolize "$T/fx.rec" >"$T/fx.sym" &&
+	pf-aggregate -g line,function,thread "$T/fx.sym" >"$T/fx.agg" &&
+	pf-annotate "$T/fx.agg" >"$T/fx.txt"
+'
+
+test_expect 'the JIT object was captured and its descriptor found' '
+	grep -q "^meta jit-descriptor [0-9a-f]* .*jitfixture$" "$T/fx.rec" &&
+	[ "$(grep -c "^jit " "$T/fx.rec")" -eq 1 ]
+'
+
+test_expect 'nearly all samples are in JIT code, with a line' '
+	awk "\$1 == \"sample\" { n++; if (\$7 == \"jit\" && \$11 > 0) j++ }
+	     END { print j, n; exit !(n > 1500 && j / n > 0.95) }" "$T/fx.sym"
+'
+
+test_expect 'the functions are named from DWARF' '
+	for f in cheap_loop dear_loop; do
+		grep -q "^function [0-9]* [0-9.]* [0-9]* [0-9.]* jit jit:1 $f$" "$T/fx.agg" || exit 1
+	done
+'
+
+test_expect 'samples in the inlined helper carry the call site' '
+	grep -q " mix [^ ]*hot.c $mixl dear_loop@[^ ]*hot.c:$dear$" "$T/fx.sym" &&
+	grep -q " mix [^ ]*hot.c $mixl cheap_loop@[^ ]*hot.c:$cheap$" "$T/fx.sym"
+'
+
+test_expect 'the loop with 3x the iterations gets about 3x the time' '
+	awk "
+		\$1 == \"function\" && \$8 == \"cheap_loop\" { tc = \$4 }
+		\$1 == \"function\" && \$8 == \"dear_loop\" { td = \$4 }
+		END { r = td / tc; print \"ratio\", r; exit !(r > 2.5 && r < 3.6) }
+	" "$T/fx.agg"
+'
+
+test_expect 'the annotated source shows both loops and the header' '
+	head -n 1 "$T/fx.txt" | grep -q "^# [0-9]* samples, [0-9.]*% outside JIT code, [0-9.]*% unresolved" &&
+	grep -q "hot.c" "$T/fx.txt" &&
+	grep -q "^ *[0-9.]*% .*x = mix(x, i);.*DEAR" "$T/fx.txt" &&
+	grep -q "^ *[0-9.]*% .*x = mix(x, i);.*CHEAP" "$T/fx.txt"
+'
+
+test_expect 'all threads of a multi-threaded run are sampled' '
+	pf-record -q -o "$T/thr.rec" -- "$fx" threads 2 1 >/dev/null &&
+	pf-symbolize "$T/thr.rec" >"$T/thr.sym" &&
+	pf-aggregate -g thread "$T/thr.sym" >"$T/thr.agg" &&
+	[ "$(grep -c "^thread " "$T/thr.agg")" -ge 2 ] &&
+	awk "\$1 == \"thread\" && \$4 > 400 { n++ } END { exit !(n >= 2) }" "$T/thr.agg"
+'
+
+test_expect 'an object registered right before _exit is captured at the exit stop' '
+	test_must_fail 3 pf-record -q -o "$T/exit.rec" -- "$fx" exit 3 &&
+	[ "$(grep -c "^jit " "$T/exit.rec")" -eq 1 ] &&
+	pf-symbolize "$T/exit.rec" >"$T/exit.sym" 2>"$T/exit.err" &&
+	! grep -q . "$T/exit.err"
+'
+
+test_expect 'the same when a second thread registers and calls _exit' '
+	test_must_fail 4 pf-record -q -o "$T/texit.rec" -- "$fx" thread-exit 4 &&
+	[ "$(grep -c "^jit " "$T/texit.rec")" -eq 1 ]
+'
+
+test_expect 'and when the process dies of SIGSEGV' '
+	test_must_fail 139 pf-record -q -o "$T/segv.rec" -- "$fx" signal SIGSEGV &&
+	[ "$(grep -c "^jit " "$T/segv.rec")" -eq 1 ] &&
+	grep -q "^exit [0-9]* 139 SIGSEGV$" "$T/segv.rec"
+'
+
+test_expect 'an object unregistered before exit is still in the recording' '
+	pf-record -q -o "$T/unreg.rec" -- "$fx" unregister 1 >/dev/null &&
+	[ "$(grep -c "^jit " "$T/unreg.rec")" -eq 1 ] &&
+	pf-symbolize "$T/unreg.rec" >"$T/unreg.sym" &&
+	grep -q " jit jit:1 dear_loop " "$T/unreg.sym"
+'
+
+test_expect 'a saved recording symbolizes the same way twice' '
+	pf-symbolize "$T/fx.rec" >"$T/fx2.sym" && test_cmp "$T/fx.sym" "$T/fx2.sym"
+'
+
+done_testing
