@@ -1,0 +1,42 @@
+/*
+ * describe.h - function, source line and inline chain of an address.
+ */
+#ifndef PF_SYMBOLIZE_DESCRIBE_H
+#define PF_SYMBOLIZE_DESCRIBE_H
+
+#include "demangle.h"
+
+#include <elfutils/libdw.h>
+#include <elfutils/libdwfl.h>
+#include <stdio.h>
+
+enum name_source {
+	NAME_FROM_SYMBOL,	/* native code: the ELF symbol, demangled */
+	NAME_FROM_DWARF,	/* JIT code: DW_AT_name (Numba's Python name) */
+};
+
+/*
+ * What describe_address() remembers between calls for one module; the
+ * caller zeroes it before the first call for each module.
+ */
+struct describe_state {
+	int have_cu;
+	Dwarf_Die cu;		/* the compilation unit found last */
+	Dwarf_Addr bias;
+};
+
+/*
+ * Write the fields "FUNCTION FILE LINE INLINED" (docs/FORMAT.md) for
+ * addr, an address of module mod, to fp.  The innermost function
+ * containing addr comes from the DWARF DIE tree (own walk: Numba's
+ * objects have no .debug_aranges and cross-CU references), the line
+ * from the CU's line table, the chain from the inlined_subroutine
+ * DIEs' call sites.  Without DWARF, FUNCTION is the ELF symbol and the
+ * rest unknown.  source says where a function that is not inlined gets
+ * its name from; both fall back to the other.
+ */
+void describe_address(FILE *fp, struct describe_state *st,
+		      Dwfl_Module *mod, Dwarf_Addr addr,
+		      enum name_source source, enum name_style style);
+
+#endif

@@ -1,0 +1,396 @@
+/* jit.c - see jit.h */
+#include "jit.h"
+#include "base64.h"
+#include "util.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+/* pf-record copies objects of up to 1 GiB. */
+#define MAX_OBJECT_SIZE (1ull << 30)
+/* A jitdata record carries at most this many bytes. */
+#define MAX_CHUNK 3072
+
+void jit_set_init(struct jit_set *js)
+{
+	memset(js, 0, sizeof(*js));
+}
+
+void jit_set_release(struct jit_set *js)
+{
+	size_t i;
+
+	for (i = 0; i < js->nr; i++)
+		free(js->obj[i].image);
+	for (i = 0; i < js->chunk_nr; i++)
+		free(js->chunk[i].data);
+	free(js->obj);
+	free(js->chunk);
+	jit_set_init(js);
+}
+
+int jit_add_object(struct jit_set *js, char **f, size_t n, uint64_t lineno)
+{
+	struct jit_object o;
+
+	memset(&o, 0, sizeof(o));
+	if (n < 5 || parse_u64(f[1], 10, 1, UINT64_MAX, &o.id) ||
+	    parse_u64(f[2], 10, 0, UINT64_MAX, &o.time) ||
+	    parse_u64(f[3], 16, 0, UINT64_MAX, &o.addr) ||
+	    parse_u64(f[4], 10, 1, MAX_OBJECT_SIZE, &o.size))
+		return -1;
+	o.lineno = lineno;
+	ALLOC_GROW(js->obj, js->nr + 1, js->alloc);
+	js->obj[js->nr++] = o;
+	return 0;
+}
+
+int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno)
+{
+	struct jit_chunk c;
+	size_t len;
+	long got;
+
+	memset(&c, 0, sizeof(c));
+	if (n < 4 || parse_u64(f[1], 10, 1, UINT64_MAX, &c.id) ||
+	    parse_u64(f[2], 10, 0, MAX_OBJECT_SIZE, &c.offset))
+		return -1;
+	f[3][strcspn(f[3], " ")] = '\0';	/* ignore later fields */
+	len = strlen(f[3]);
+	if (len == 0 || len > MAX_CHUNK / 3 * 4)
+		return -1;
+	c.data = xmalloc(BASE64_DECODED_MAX(len));
+	got = base64_decode(f[3], len, c.data);
+	if (got <= 0 || got > MAX_CHUNK) {
+		free(c.data);
+		return -1;
+	}
+	c.len = (size_t)got;
+	c.lineno = lineno;
+	ALLOC_GROW(js->chunk, js->chunk_nr + 1, js->chunk_alloc);
+	js->chunk[js->chunk_nr++] = c;
+	return 0;
+}
+
+static void unusable(struct jit_set *js, struct jit_object *o,
+		     const char *fmt, ...) PF_PRINTF(3, 4);
+
+static void unusable(struct jit_set *js, struct jit_object *o,
+		     const char *fmt, ...)
+{
+	char reason[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, sizeof(reason), fmt, ap);
+	va_end(ap);
+	warn("line %" PRIu64 ": jit object %" PRIu64 " unusable: %s",
+	     o->lineno, o->id, reason);
+	if (!o->unusable)
+		js->nr_unusable++;
+	o->unusable = 1;
+}
+
+static int cmp_chunk(const void *a, const void *b)
+{
+	const struct jit_chunk *x = a, *y = b;
+
+	if (x->id != y->id)
+		return x->id < y->id ? -1 : 1;
+	if (x->offset != y->offset)
+		return x->offset < y->offset ? -1 : 1;
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+}
+
+/* Sort the objects by ID; the index of each stays its owner number. */
+static int cmp_object_id(const void *a, const void *b)
+{
+	const struct jit_object *const *x = a, *const *y = b;
+
+	if ((*x)->id != (*y)->id)
+		return (*x)->id < (*y)->id ? -1 : 1;
+	return (*x)->lineno < (*y)->lineno ? -1 : 1;
+}
+
+/* Copy chunks[0..n) (sorted by offset) into o->image, or say why not. */
+static void assemble(struct jit_set *js, struct jit_object *o,
+		     const struct jit_chunk *chunks, size_t n)
+{
+	uint64_t covered = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct jit_chunk *c = &chunks[i];
+
+		if (c->offset > covered)
+			break;
+		if (c->offset + c->len > o->size) {
+			unusable(js, o, "jitdata at line %" PRIu64
+				 " goes past its size %" PRIu64,
+				 c->lineno, o->size);
+			return;
+		}
+		if (c->offset + c->len > covered)
+			covered = c->offset + c->len;
+	}
+	if (covered < o->size) {
+		unusable(js, o, "bytes %" PRIu64 " to %" PRIu64
+			 " of %" PRIu64 " missing", covered,
+			 (i < n ? chunks[i].offset : o->size) - 1, o->size);
+		return;
+	}
+	o->image = xmalloc(o->size);
+	for (i = 0; i < n; i++)
+		memcpy(o->image + chunks[i].offset, chunks[i].data,
+		       chunks[i].len);
+}
+
+/*
+ * Check the ELF image of o, find its base, and add its executable
+ * sections to code.  Trusts nothing in the image: every section must
+ * lie inside it.
+ */
+static void index_object(struct jit_set *js, struct jit_object *o,
+			 uint32_t owner, struct range_index *code)
+{
+	Elf *elf = elf_memory((char *)o->image, o->size);
+	GElf_Ehdr ehdr;
+	uint64_t base = UINT64_MAX;
+	size_t i, nsec;
+
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		unusable(js, o, "not an ELF object");
+		goto out;
+	}
+	if (!gelf_getehdr(elf, &ehdr)) {
+		unusable(js, o, "bad ELF header: %s", elf_errmsg(-1));
+		goto out;
+	}
+	if (ehdr.e_type != ET_REL) {
+		unusable(js, o, "ELF type %u, expected a relocatable object",
+			 (unsigned)ehdr.e_type);
+		goto out;
+	}
+	if (elf_getshdrnum(elf, &nsec)) {
+		unusable(js, o, "bad section headers: %s", elf_errmsg(-1));
+		goto out;
+	}
+	/* libelf quietly ignores section headers past the end. */
+	if (nsec < 2 || ehdr.e_shentsize == 0 || ehdr.e_shoff > o->size ||
+	    (o->size - ehdr.e_shoff) / ehdr.e_shentsize < nsec) {
+		unusable(js, o, "truncated: section headers missing");
+		goto out;
+	}
+	for (i = 1; i < nsec; i++) {
+		Elf_Scn *scn = elf_getscn(elf, i);
+		GElf_Shdr sh;
+
+		if (!scn || !gelf_getshdr(scn, &sh)) {
+			unusable(js, o, "bad section header %zu: %s", i,
+				 elf_errmsg(-1));
+			goto out;
+		}
+		if (sh.sh_type != SHT_NOBITS &&
+		    (sh.sh_offset > o->size ||
+		     sh.sh_size > o->size - sh.sh_offset)) {
+			unusable(js, o, "truncated: section %zu goes past the "
+				 "end", i);
+			goto out;
+		}
+		if (!(sh.sh_flags & SHF_ALLOC) || sh.sh_addr == 0)
+			continue;
+		if (sh.sh_addr + sh.sh_size < sh.sh_addr) {
+			unusable(js, o, "section %zu wraps around", i);
+			goto out;
+		}
+		if (sh.sh_addr < base)
+			base = sh.sh_addr;
+		/* An object without code (Numba makes some) is no error. */
+		if ((sh.sh_flags & SHF_EXECINSTR) && sh.sh_size > 0)
+			range_index_add(code, sh.sh_addr,
+					sh.sh_addr + sh.sh_size, o->time, 0,
+					owner);
+	}
+	o->base = base;
+out:
+	elf_end(elf);
+}
+
+void jit_set_finish(struct jit_set *js, struct range_index *code)
+{
+	struct jit_object **byid;
+	size_t i, c = 0;
+
+	elf_version(EV_CURRENT);
+	qsort(js->chunk, js->chunk_nr, sizeof(*js->chunk), cmp_chunk);
+	byid = xreallocarray(NULL, js->nr, sizeof(*byid));
+	for (i = 0; i < js->nr; i++)
+		byid[i] = &js->obj[i];
+	qsort(byid, js->nr, sizeof(*byid), cmp_object_id);
+
+	for (i = 0; i < js->nr; i++) {
+		struct jit_object *o = byid[i];
+		size_t first;
+
+		if (i > 0 && byid[i - 1]->id == o->id) {
+			warn("line %" PRIu64 ": jit object %" PRIu64
+			     " already defined at line %" PRIu64, o->lineno,
+			     o->id, byid[i - 1]->lineno);
+			js->nr_bad_lines++;
+			o->unusable = 1;	/* never opened, not counted */
+			continue;
+		}
+		for (; c < js->chunk_nr && js->chunk[c].id < o->id; c++) {
+			warn("line %" PRIu64 ": jitdata for unknown jit object %"
+			     PRIu64, js->chunk[c].lineno, js->chunk[c].id);
+			js->nr_bad_lines++;
+		}
+		for (first = c; c < js->chunk_nr && js->chunk[c].id == o->id;)
+			c++;
+		assemble(js, o, js->chunk + first, c - first);
+		if (o->image)
+			index_object(js, o, (uint32_t)(o - js->obj), code);
+	}
+	for (; c < js->chunk_nr; c++) {
+		warn("line %" PRIu64 ": jitdata for unknown jit object %" PRIu64,
+		     js->chunk[c].lineno, js->chunk[c].id);
+		js->nr_bad_lines++;
+	}
+	/* The decoded chunks are in the images now. */
+	for (i = 0; i < js->chunk_nr; i++)
+		free(js->chunk[i].data);
+	free(js->chunk);
+	js->chunk = NULL;
+	js->chunk_nr = js->chunk_alloc = 0;
+	free(byid);
+}
+
+/* Sections of a JIT object are where their headers say. */
+static int section_address(Dwfl_Module *mod, void **userdata,
+			   const char *modname, Dwarf_Addr base,
+			   const char *secname, GElf_Word shndx,
+			   const GElf_Shdr *shdr, Dwarf_Addr *addr)
+{
+	(void)mod, (void)userdata, (void)modname, (void)base, (void)secname;
+	(void)shndx;
+	*addr = shdr->sh_addr ? shdr->sh_addr : (Dwarf_Addr)-1;
+	return 0;
+}
+
+/* The object carries its own DWARF: never look elsewhere. */
+static int no_debuginfo(Dwfl_Module *mod, void **userdata,
+			const char *modname, Dwarf_Addr base,
+			const char *file_name, const char *debuglink_file,
+			GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	(void)mod, (void)userdata, (void)modname, (void)base;
+	(void)file_name, (void)debuglink_file, (void)debuglink_crc;
+	(void)debuginfo_file_name;
+	return -1;
+}
+
+static const Dwfl_Callbacks jit_callbacks = {
+	.find_elf = dwfl_build_id_find_elf,
+	.find_debuginfo = no_debuginfo,
+	.section_address = section_address,
+};
+
+/*
+ * Check that libdwfl put every executable section where it ran.  It
+ * does when the lowest section is aligned as the object requires, as
+ * LLVM's are; otherwise it moves the object and its DWARF with it.
+ */
+static int check_layout(struct jit_object *o, Dwfl_Module *mod)
+{
+	GElf_Addr bias;
+	Dwarf_Addr dwbias;
+	Elf *placed = dwfl_module_getelf(mod, &bias);
+	Elf *orig = elf_memory((char *)o->image, o->size);
+	Elf_Scn *a = NULL, *b = NULL;
+	int ret = -1;
+
+	if (!placed || !orig || bias != 0)
+		goto out;
+	/* No DWARF is fine (symbols only); DWARF elsewhere is not. */
+	if (dwfl_module_getdwarf(mod, &dwbias) && dwbias != 0)
+		goto out;
+	while ((a = elf_nextscn(orig, a))) {
+		GElf_Shdr sa, sb;
+
+		b = elf_nextscn(placed, b);
+		if (!b || !gelf_getshdr(a, &sa) || !gelf_getshdr(b, &sb))
+			goto out;
+		if ((sa.sh_flags & SHF_EXECINSTR) && sa.sh_addr &&
+		    sa.sh_addr != sb.sh_addr)
+			goto out;
+	}
+	ret = 0;
+out:
+	elf_end(orig);
+	return ret;
+}
+
+Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod)
+{
+	struct jit_object *o = &js->obj[i];
+	char name[32];
+	Dwfl *dwfl = NULL;
+	size_t done;
+	int fd;
+
+	if (o->unusable || !o->image)
+		return NULL;
+	snprintf(name, sizeof(name), "jit:%" PRIu64, o->id);
+	fd = memfd_create(name, MFD_CLOEXEC);
+	if (fd < 0) {
+		unusable(js, o, "memfd_create: %s", strerror(errno));
+		return NULL;
+	}
+	for (done = 0; done < o->size;) {
+		ssize_t w = write(fd, o->image + done, o->size - done);
+
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			unusable(js, o, "writing to memfd: %s",
+				 strerror(errno));
+			close(fd);
+			return NULL;
+		}
+		done += (size_t)w;
+	}
+	dwfl = dwfl_begin(&jit_callbacks);
+	if (!dwfl) {
+		close(fd);
+		unusable(js, o, "%s", dwfl_errmsg(-1));
+		return NULL;
+	}
+	dwfl_report_begin(dwfl);
+	/* On success the module owns fd; on failure it is still ours. */
+	*mod = dwfl_report_elf(dwfl, name, name, fd, o->base, false);
+	if (!*mod) {
+		close(fd);
+		unusable(js, o, "%s", dwfl_errmsg(-1));
+		goto fail;
+	}
+	if (dwfl_report_end(dwfl, NULL, NULL) != 0) {
+		unusable(js, o, "%s", dwfl_errmsg(-1));
+		goto fail;
+	}
+	if (check_layout(o, *mod)) {
+		unusable(js, o, "libdwfl would not place it at its addresses "
+			 "(sections not aligned)");
+		goto fail;
+	}
+	return dwfl;
+fail:
+	dwfl_end(dwfl);
+	return NULL;
+}

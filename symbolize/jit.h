@@ -1,0 +1,72 @@
+/*
+ * jit.h - JIT objects carried in the recording (jit, jitdata records).
+ *
+ * Each object is the in-memory ELF relocatable file that LLVM registers
+ * through the GDB JIT interface: its SHF_ALLOC sections already carry
+ * their process addresses, its .debug_* sections still need their
+ * .rela.debug_* relocations.  jit_set collects the records while the
+ * input is read; jit_set_finish() assembles and checks every object and
+ * adds its executable sections to a range index; jit_open() hands one
+ * object to libdwfl, which places it at its process addresses and
+ * applies the relocations.  The set owns everything it holds.
+ */
+#ifndef PF_SYMBOLIZE_JIT_H
+#define PF_SYMBOLIZE_JIT_H
+
+#include "ranges.h"
+
+#include <elfutils/libdwfl.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct jit_chunk {
+	uint64_t id, offset;
+	uint64_t lineno;
+	size_t len;
+	unsigned char *data;
+};
+
+struct jit_object {
+	uint64_t id, time, addr, size;
+	uint64_t lineno;	/* of its jit record, for messages */
+	unsigned char *image;	/* size bytes once assembled and valid */
+	uint64_t base;		/* lowest allocated section address */
+	int unusable;		/* warned about: no symbols from it */
+};
+
+struct jit_set {
+	struct jit_object *obj;
+	size_t nr, alloc;
+	struct jit_chunk *chunk;
+	size_t chunk_nr, chunk_alloc;
+	size_t nr_unusable;	/* objects warned about */
+	size_t nr_bad_lines;	/* jitdata for no object, IDs used twice */
+};
+
+void jit_set_init(struct jit_set *js);
+void jit_set_release(struct jit_set *js);
+
+/*
+ * Take a jit or jitdata record split into n fields f (f[0] is the
+ * kind).  Returns 0, or -1 for a malformed record (the caller warns).
+ */
+int jit_add_object(struct jit_set *js, char **f, size_t n, uint64_t lineno);
+int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno);
+
+/*
+ * Assemble every object from its chunks and check it; warn about (and
+ * count) objects that cannot be used and chunks that belong to none.
+ * Adds the executable sections of the good ones to code, owner being
+ * the index into js->obj.
+ */
+void jit_set_finish(struct jit_set *js, struct range_index *code);
+
+/*
+ * Report object i to a new Dwfl at its process addresses, checking that
+ * libdwfl placed it there.  Returns the Dwfl (the caller calls
+ * dwfl_end) and sets *mod; on failure warns, marks the object unusable
+ * and returns NULL.
+ */
+Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod);
+
+#endif

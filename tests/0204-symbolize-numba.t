@@ -1,0 +1,183 @@
+#!/bin/sh
+# pf-symbolize on real Numba code: a script compiles njit functions with
+# NUMBA_DEBUGINFO=1 and saves the objects LLVM registered through the
+# GDB JIT interface; a recording is built from them by hand.  Function
+# names must be the Python names, files and lines those of the script
+# (as GNU objdump -dl reads the same DWARF).
+. "$(dirname "$0")/lib.sh"
+
+PFS=$TOP/symbolize/pf-symbolize
+[ -x "$PFS" ] || { echo "Bail out! build it: make symbolize/pf-symbolize"; exit 1; }
+PY=$(find_numba_python) || skip_all "no Python with numba"
+for tool in objdump nm base64; do
+	command -v $tool >/dev/null || skip_all "no $tool"
+done
+cd "$T" || exit 1
+
+cat >kern.py <<'EOP'
+import ctypes, sys
+import numba
+import numpy as np
+
+
+@numba.njit
+def helper(x, i):
+    return x * 1.5 + i  # HELPER
+
+
+@numba.njit
+def kernel(a):
+    s = 0.0
+    for i in range(a.shape[0]):
+        s += helper(a[i], i)  # CALL
+        s = s % 1000.0  # MOD
+    return s
+
+
+def make():
+    @numba.njit
+    def inner(a):
+        t = 0.0
+        for v in a:
+            t += v * v  # INNER
+        return t
+    return inner
+
+
+kernel(np.ones(10))
+make()(np.ones(5))
+
+
+def descriptor():
+    """LLVM's __jit_debug_descriptor, from whichever LLVM is loaded."""
+    class Entry(ctypes.Structure):
+        pass
+    Entry._fields_ = [('next', ctypes.POINTER(Entry)),
+                      ('prev', ctypes.POINTER(Entry)),
+                      ('addr', ctypes.c_void_p), ('size', ctypes.c_uint64)]
+
+    class Descriptor(ctypes.Structure):
+        _fields_ = [('version', ctypes.c_uint32), ('action', ctypes.c_uint32),
+                    ('relevant', ctypes.POINTER(Entry)),
+                    ('first', ctypes.POINTER(Entry))]
+    paths = []
+    with open('/proc/self/maps') as maps:
+        for line in maps:
+            path = line.split()[-1]
+            if path.startswith('/') and ('LLVM' in path or 'llvmlite' in path):
+                if path not in paths:
+                    paths.append(path)
+    for path in paths:
+        try:
+            return Descriptor.in_dll(ctypes.CDLL(path),
+                                     '__jit_debug_descriptor')
+        except (OSError, ValueError):
+            pass
+    return None
+
+
+d = descriptor()
+if d is None:
+    sys.exit(77)
+e, n = d.first, 0
+while e:
+    n += 1
+    with open('obj.%d' % n, 'wb') as out:
+        out.write(ctypes.string_at(e.contents.addr, e.contents.size))
+    e = e.contents.next
+EOP
+NUMBA_DEBUGINFO=1 "$PY" kern.py >py.out 2>&1
+rc=$?
+[ $rc -ne 77 ] || skip_all "__jit_debug_descriptor not visible to ctypes"
+[ $rc -eq 0 ] || { cat py.out; echo "Bail out! kern.py failed: $rc"; exit 1; }
+line_of() {
+	grep -n "# $1\$" kern.py | cut -d: -f1
+}
+
+# The Python name Numba gives a mangled symbol of kern.py's functions.
+python_name() {
+	case $1 in
+	_ZN8__main__6helper*) echo helper ;;
+	_ZN8__main__6kernel*) echo kernel ;;
+	_ZN8__main__4make12_3clocals_3e5inner*) echo "make.<locals>.inner" ;;
+	*) echo "?" ;;
+	esac
+}
+
+# Samples first, at every line-table row of the script's functions;
+# then every object, as pf-record writes them after the samples.
+echo "# pf-record 1" >numba.rec
+echo "# pf-symbolize 1" >numba.want
+for obj in obj.*; do
+	id=${obj#obj.}
+	sh "$TOP/tests/objdump-lines.sh" $obj | grep " _ZN8__main__" >rows.$id
+	while read addr sym fn file line; do
+		echo "sample 1000 7 7 0 $addr" >>numba.rec
+		echo "sample 1000 7 7 0 $addr jit jit:$id $(python_name $sym) $file $line -" >>numba.want
+	done <rows.$id
+done
+for obj in obj.*; do
+	sh "$TOP/tests/jit-records.sh" ${obj#obj.} 500 $obj >>numba.rec
+done
+
+test_expect 'Numba registered objects with DWARF for the script' '
+	cat rows.* >rows &&
+	grep -q " $T/kern.py $(line_of HELPER)$" rows &&
+	grep -q " $T/kern.py $(line_of CALL)$" rows &&
+	grep -q " $T/kern.py $(line_of INNER)$" rows
+'
+test_expect 'Python names, the script and its lines, as objdump -dl' '
+	"$PFS" numba.rec >numba.out 2>numba.err &&
+	! test -s numba.err &&
+	test_cmp numba.want numba.out
+'
+test_expect 'every instruction of every object, as binutils addr2line -i says' '
+	command -v addr2line >/dev/null || { echo "no addr2line"; return 0; }
+	echo "# pf-record 1" >every.rec &&
+	for obj in obj.*; do
+		id=${obj#obj.}
+		objdump -d $obj | awk "/^ *7f[0-9a-f]+:/ { sub(/:/, \"\", \$1); print \$1 }" >addrs.$id &&
+		sh "$TOP/tests/addr2line-expect.sh" $obj <addrs.$id >expect.$id &&
+		sed "s/^/sample 1 7 7 0 /" addrs.$id >>every.rec &&
+		sh "$TOP/tests/jit-records.sh" $id 500 $obj >>every.rec || return 1
+	done &&
+	"$PFS" every.rec >every.out &&
+	# FILE LINE INLINED of each, and FUNCTION where it is the script'"'"'s
+	# (addr2line names the padding after a function after it, by the
+	# nearest symbol; pf-symbolize says "-" there)
+	cat expect.* | while read addr fn rest; do
+		case $fn in
+		_ZN8__main__*) fn=$(python_name $fn) ;;
+		*) fn="*" ;;
+		esac
+		echo "$addr $fn $rest"
+	done >every.want &&
+	awk "\$1 == \"sample\" { print \$6, \$9, \$10, \$11, \$12 }" every.out |
+		paste -d" " every.want - |
+		awk "{ if (\$1 != \$6 || \$3 != \$8 ||
+			   (\$2 != \"*\" && \$2 != \$7 && !(\$3 == \"-\" && \$7 == \"-\")) ||
+			   \$4 != \$9 || \$5 != \$10) { print \"differ:\", \$0; bad = 1 } }
+		     END { exit bad }" &&
+	test "$(wc -l <every.want)" -gt 100 &&
+	grep -c "^[0-9a-f]* [a-z]" every.want
+'
+test_expect 'the hot lines come out with their function' '
+	grep -q " jit jit:[0-9]* kernel $T/kern.py $(line_of MOD) -$" numba.out &&
+	grep -q " jit jit:[0-9]* helper $T/kern.py $(line_of HELPER) -$" numba.out &&
+	grep -q " jit jit:[0-9]* make.<locals>.inner $T/kern.py $(line_of INNER) -$" numba.out
+'
+test_expect 'Numba code without DWARF: the readable symbol' '
+	for obj in obj.*; do
+		nm $obj | awk -v id=${obj#obj.} "\$2 ~ /[Tt]/ { sub(/^0+/, \"\", \$1); print id, \$1, \$3 }"
+	done >syms &&
+	w=$(awk "\$3 ~ /^_ZN7cpython8__main__6kernel/ { print \$2; exit }" syms) &&
+	r=$(awk "\$3 == \"NRT_incref\" { print \$2; exit }" syms) &&
+	test -n "$w" && test -n "$r" &&
+	{ echo "# pf-record 1"
+	  for obj in obj.*; do sh "$TOP/tests/jit-records.sh" ${obj#obj.} 500 $obj; done
+	  echo "sample 1000 7 7 0 $w"; echo "sample 1000 7 7 0 $r"; } >wrap.rec &&
+	"$PFS" wrap.rec >wrap.out && cat wrap.out &&
+	grep -q "^sample 1000 7 7 0 $w jit jit:[0-9]* cpython.__main__.kernel(Array<double,1,C,mutable,aligned>) - 0 -$" wrap.out &&
+	grep -q "^sample 1000 7 7 0 $r jit jit:[0-9]* NRT_incref - 0 -$" wrap.out
+'
+done_testing
