@@ -43,8 +43,11 @@ tests/unit/%: tests/unit/%.c tests/unit/tap.h $(COMMON_OBJ) $(COMMON_HDR)
 FIXTURES = tests/fixtures/jitfixture tests/fixtures/hot.o
 tests/fixtures/hot.o: tests/fixtures/hot.c
 	$(CC) -O1 -g -fno-pic -fno-asynchronous-unwind-tables -c -o $@ $<
+# The fixture is a profiled program, not a tool: it is never built with
+# the sanitizers (LeakSanitizer cannot run in a ptraced process).
+FIXTURE_CFLAGS = -O2 -g
 tests/fixtures/jitfixture: tests/fixtures/jitfixture.c
-	$(CC) $(PF_CFLAGS) $(CFLAGS) -pthread -o $@ $< $(ELF_LIBS)
+	$(CC) $(PF_CFLAGS) $(FIXTURE_CFLAGS) -pthread -o $@ $< $(ELF_LIBS)
 
 deps:
 	@sh scripts/deps.sh
@@ -68,3 +71,12 @@ clean:
 	rm -rf tests/out
 
 .PHONY: all deps check demo bench install clean
+
+# The whole test suite on ASan + UBSan builds (rebuilds everything).
+SANITIZE = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined
+check-sanitize:
+	$(MAKE) clean
+	$(MAKE) check WERROR= CFLAGS="$(SANITIZE)" LDFLAGS="$(SANITIZE)"
+	$(MAKE) clean
+
+.PHONY: check-sanitize

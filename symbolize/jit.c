@@ -229,7 +229,8 @@ void jit_set_finish(struct jit_set *js, struct range_index *code)
 	size_t i, c = 0;
 
 	elf_version(EV_CURRENT);
-	qsort(js->chunk, js->chunk_nr, sizeof(*js->chunk), cmp_chunk);
+	if (js->chunk_nr)
+		qsort(js->chunk, js->chunk_nr, sizeof(*js->chunk), cmp_chunk);
 	byid = xreallocarray(NULL, js->nr, sizeof(*byid));
 	for (i = 0; i < js->nr; i++)
 		byid[i] = &js->obj[i];

@@ -47,7 +47,8 @@ void range_index_finish(struct range_index *ri)
 {
 	size_t i;
 
-	qsort(ri->range, ri->nr, sizeof(*ri->range), cmp_start);
+	if (ri->nr)
+		qsort(ri->range, ri->nr, sizeof(*ri->range), cmp_start);
 	free(ri->max_end);
 	ri->max_end = xreallocarray(NULL, ri->nr, sizeof(*ri->max_end));
 	for (i = 0; i < ri->nr; i++) {

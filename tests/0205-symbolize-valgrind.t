@@ -8,6 +8,8 @@
 PFS=$TOP/symbolize/pf-symbolize
 [ -x "$PFS" ] || { echo "Bail out! build it: make symbolize/pf-symbolize"; exit 1; }
 command -v valgrind >/dev/null || skip_all "no valgrind"
+nm "$PFS" 2>/dev/null | grep -q __asan_init &&
+	skip_all "built with AddressSanitizer, which does the same checks"
 for tool in cc objcopy readelf; do
 	command -v $tool >/dev/null || skip_all "no $tool"
 done
