@@ -53,7 +53,7 @@ deps:
 	@sh scripts/deps.sh
 
 check: deps all $(UNIT_TESTS) $(FIXTURES)
-	LC_ALL=C $(PROVE) -f tests/*.t
+	LC_ALL=C $(PROVE) -f --exec 'timeout 300 sh' tests/*.t
 
 demo: deps all
 	@sh scripts/demo.sh

@@ -32,6 +32,9 @@
 #define TICK_MS 10
 #define DEFAULT_OUTPUT "pf.rec"
 
+/* Signals passed on to the command when sent to pf-record. */
+static const int forwarded[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+
 /* Everything the main loop needs, in one place. */
 struct session {
 	pid_t child;
@@ -319,11 +322,14 @@ static void write_meta(struct session *s, char **argv,
 
 /* The child: wait for the go byte, then become COMMAND. */
 static void PF_NORETURN run_child(int go_fd, int err_fd, int to_stderr,
-				  const sigset_t *oldmask, char **argv)
+				  const sigset_t *oldmask,
+				  const struct sigaction *saved, char **argv)
 {
 	char c;
-	int e;
+	int e, i;
 
+	for (i = 0; i < (int)(sizeof(forwarded) / sizeof(forwarded[0])); i++)
+		sigaction(forwarded[i], &saved[i], NULL);
 	sigprocmask(SIG_SETMASK, oldmask, NULL);
 	signal(SIGPIPE, SIG_DFL);
 	if (to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
@@ -355,6 +361,7 @@ int main(int argc, char **argv)
 	const char *output = NULL;
 	int go[2], err[2], c, quiet = 0, sigfd, exec_errno = 0, code;
 	sigset_t mask, oldmask;
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, saved[4];
 	uint64_t nsamples, nlost, nthrottled, nobj, ndesc, nerr;
 
 	progname = "pf-record";
@@ -401,12 +408,18 @@ int main(int argc, char **argv)
 	setvbuf(s.out, NULL, _IOFBF, 1 << 20);
 	signal(SIGPIPE, SIG_IGN);
 
+	/*
+	 * A shell starts background jobs with SIGINT and SIGQUIT ignored,
+	 * and an ignored signal never reaches a signalfd: take the default
+	 * disposition (the signals are blocked below, so it never acts)
+	 * and give the child back the one we were started with.
+	 */
+	for (c = 0; c < (int)(sizeof(forwarded) / sizeof(forwarded[0])); c++)
+		sigaction(forwarded[c], &dfl, &saved[c]);
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGCHLD);
-	sigaddset(&mask, SIGINT);
-	sigaddset(&mask, SIGTERM);
-	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGQUIT);
+	for (c = 0; c < (int)(sizeof(forwarded) / sizeof(forwarded[0])); c++)
+		sigaddset(&mask, forwarded[c]);
 	sigprocmask(SIG_BLOCK, &mask, &oldmask);
 	sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sigfd < 0)
@@ -418,7 +431,8 @@ int main(int argc, char **argv)
 	if (s.child < 0)
 		die(EXIT_FATAL, "fork:");
 	if (s.child == 0)
-		run_child(go[0], err[1], s.out == stdout, &oldmask, argv);
+		run_child(go[0], err[1], s.out == stdout, &oldmask, saved,
+			  argv);
 	close(go[0]);
 	close(err[1]);
 

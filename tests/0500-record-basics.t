@@ -81,6 +81,43 @@ test_expect 'processes forked later are sampled and named' '
 	[ "$(grep -c "^thread " "$T/thr.rec")" -ge 3 ]
 '
 
+test_expect 'a command that stops itself stays stopped until SIGCONT, then ends' '
+	pf-record -q -o "$T/stop.rec" -- sh -c "kill -STOP \$\$; echo resumed" >"$T/stop.out" &
+	pid=$!
+	sleep 1
+	child=$(awk "\$1 == \"meta\" && \$2 == \"pid\" { print \$3 }" "$T/stop.rec")
+	state=$(awk "{ print \$3 }" /proc/$child/stat)
+	kill -CONT "$child"
+	wait $pid
+	rc=$?
+	echo "state $state rc $rc"
+	[ "$state" = "t" ] || [ "$state" = "T" ] || exit 1
+	[ $rc -eq 0 ] && grep -qx resumed "$T/stop.out"
+'
+
+test_expect 'SIGINT sent to pf-record reaches the command' '
+	pf-record -q -o "$T/int.rec" -- perl -e "\$SIG{INT} = sub { exit 42 }; 1 while 1" &
+	pid=$!
+	sleep 1
+	kill -INT $pid
+	wait $pid
+	[ $? -eq 42 ] && tail -n 1 "$T/int.rec" | grep -q "^exit [0-9]* 42 exited$"
+'
+
+test_expect 'if pf-record dies, the command is not left stopped' '
+	rm -f "$T/alive"
+	pf-record -q -o "$T/dead.rec" -- sh -c "sleep 1; echo yes >\"$T/alive\"" &
+	pid=$!
+	sleep 0.3
+	kill -KILL $pid
+	wait $pid
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -s "$T/alive" ] && break
+		sleep 0.3
+	done
+	grep -qx yes "$T/alive"
+'
+
 test_expect 'a summary line on stderr unless -q' '
 	pf-record -o "$T/s.rec" -- sh -c "$busy" 2>"$T/s.err" &&
 	grep -q "^pf-record: [0-9]* samples at 1000 Hz, 0 JIT objects" "$T/s.err"

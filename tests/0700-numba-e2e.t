@@ -71,4 +71,9 @@ test_expect 'killed by SIGKILL right after compiling: 137, object captured' '
 	strings_in_objects "$T/kill.rec" | grep -q compiled_at_the_last_moment
 '
 
+test_expect 'an uncaught exception right after compiling: status 1, object captured' '
+	test_must_fail 1 pf-record -q -o "$T/exc.rec" -- "$py" "$prog/late_exit.py" exception 2>/dev/null &&
+	strings_in_objects "$T/exc.rec" | grep -q compiled_at_the_last_moment
+'
+
 done_testing

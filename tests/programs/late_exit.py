@@ -34,6 +34,8 @@ def compile_and_leave():
         os.kill(os.getpid(), signal.SIGKILL)
     if mode == "segv":
         os.kill(os.getpid(), signal.SIGSEGV)
+    if mode == "exception":
+        raise RuntimeError("uncaught, on purpose")
 
 
 busy()
