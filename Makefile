@@ -19,27 +19,34 @@ TOOLS = record/pf-record symbolize/pf-symbolize aggregate/pf-aggregate \
 	annotate/pf-annotate
 COMMON_SRC = $(wildcard common/*.c)
 COMMON_OBJ = $(COMMON_SRC:.c=.o)
+# A static library, so that each tool links only the parts it uses
+# (elfmap.o needs libelf, which pf-aggregate does not).
+COMMON_LIB = common/libpf.a
 COMMON_HDR = $(wildcard common/*.h)
 MANPAGES = $(wildcard */*.1)
 
 all: $(TOOLS)
 
+$(COMMON_LIB): $(COMMON_OBJ)
+	rm -f $@
+	$(AR) rcs $@ $^
+
 %.o: %.c $(wildcard */*.h)
 	$(CC) $(PF_CFLAGS) $(DW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
-record/pf-record: $(patsubst %.c,%.o,$(wildcard record/*.c)) $(COMMON_OBJ)
+record/pf-record: $(patsubst %.c,%.o,$(wildcard record/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ELF_LIBS)
-symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_OBJ)
+symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DW_LIBS) -lstdc++
-aggregate/pf-aggregate: $(patsubst %.c,%.o,$(wildcard aggregate/*.c)) $(COMMON_OBJ)
+aggregate/pf-aggregate: $(patsubst %.c,%.o,$(wildcard aggregate/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
-annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_OBJ)
+annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 
 # Test programs: C unit tests of common/ and the JIT fixture.
 UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/*.c))
-tests/unit/%: tests/unit/%.c tests/unit/tap.h $(COMMON_OBJ) $(COMMON_HDR)
-	$(CC) $(PF_CFLAGS) $(CFLAGS) -o $@ $< $(COMMON_OBJ)
+tests/unit/%: tests/unit/%.c tests/unit/tap.h $(COMMON_LIB) $(COMMON_HDR)
+	$(CC) $(PF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_LIB)
 FIXTURES = tests/fixtures/jitfixture tests/fixtures/hot.o
 tests/fixtures/hot.o: tests/fixtures/hot.c
 	$(CC) -O1 -g -fno-pic -fno-asynchronous-unwind-tables -c -o $@ $<
@@ -67,7 +74,7 @@ install: all
 	cp $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 clean:
-	rm -f $(TOOLS) */*.o tests/unit/*.o $(UNIT_TESTS) $(FIXTURES)
+	rm -f $(TOOLS) */*.o $(COMMON_LIB) tests/unit/*.o $(UNIT_TESTS) $(FIXTURES)
 	rm -rf tests/out
 
 .PHONY: all deps check demo bench install clean

@@ -392,8 +392,8 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct aggregate ag;
-	const char *path = NULL;
-	FILE *fp = stdin;
+	const char *path;
+	FILE *fp;
 	int opt;
 
 	progname = "pf-aggregate";
@@ -415,12 +415,7 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		usage(EXIT_USAGE);
-	if (argc - optind == 1 && strcmp(argv[optind], "-")) {
-		path = argv[optind];
-		fp = fopen(path, "r");
-		if (!fp)
-			die(EXIT_FATAL, "cannot open '%s':", path);
-	}
+	fp = input_open(argv[optind], &path);
 	if (!ag.groups)
 		ag.groups = GROUP_LINE;
 	counter_table_init(&ag.lines);
@@ -428,7 +423,7 @@ int main(int argc, char **argv)
 	counter_table_init(&ag.threads);
 	counter_table_init(&ag.outside);
 
-	line_reader_init(&ag.lr, fp, path ? path : "stdin");
+	line_reader_init(&ag.lr, fp, path);
 	expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
 	write_header(stdout, PF_FORMAT_AGGREGATE);
 	while (line_read(&ag.lr))
@@ -436,8 +431,7 @@ int main(int argc, char **argv)
 	print_results(&ag);
 
 	line_reader_release(&ag.lr);
-	if (path)
-		fclose(fp);
+	input_close(fp);
 	counter_table_release(&ag.lines);
 	counter_table_release(&ag.functions);
 	counter_table_release(&ag.threads);

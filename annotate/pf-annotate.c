@@ -247,8 +247,8 @@ int main(int argc, char **argv)
 	};
 	struct listing_options opt = { 0.5, 0 };
 	struct profile profile;
-	const char *path = NULL;
-	FILE *fp = stdin;
+	const char *path;
+	FILE *fp;
 	int opt_char, code = 0;
 	uint64_t jit_unresolved;
 
@@ -274,15 +274,9 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		usage(EXIT_USAGE);
-	if (argc - optind == 1 && strcmp(argv[optind], "-")) {
-		path = argv[optind];
-		fp = fopen(path, "r");
-		if (!fp)
-			die(EXIT_FATAL, "cannot open '%s':", path);
-	}
-	profile_read(&profile, fp, path ? path : "stdin");
-	if (path)
-		fclose(fp);
+	fp = input_open(argv[optind], &path);
+	profile_read(&profile, fp, path);
+	input_close(fp);
 
 	print_header(&profile);
 	print_outside(&profile);

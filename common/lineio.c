@@ -59,3 +59,24 @@ size_t split_fields(char *line, char **fields, size_t max)
 	}
 	return n;
 }
+
+FILE *input_open(const char *arg, const char **name)
+{
+	FILE *fp;
+
+	if (!arg || !strcmp(arg, "-")) {
+		*name = "stdin";
+		return stdin;
+	}
+	fp = fopen(arg, "r");
+	if (!fp)
+		die(EXIT_FATAL, "cannot open '%s':", arg);
+	*name = arg;
+	return fp;
+}
+
+void input_close(FILE *fp)
+{
+	if (fp && fp != stdin)
+		fclose(fp);
+}

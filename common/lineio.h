@@ -34,4 +34,13 @@ int line_read(struct line_reader *lr);
  */
 size_t split_fields(char *line, char **fields, size_t max);
 
+/*
+ * The input of a filter: the file named by arg, or stdin when arg is
+ * NULL or "-".  *name is set for messages ("stdin" or the path).  Dies
+ * with EXIT_FATAL when the file cannot be opened.  input_close() closes
+ * what input_open() opened (never stdin).
+ */
+FILE *input_open(const char *arg, const char **name);
+void input_close(FILE *fp);
+
 #endif

@@ -3,6 +3,7 @@
  * symbol look-up in the mapped files (to find __jit_debug_descriptor).
  */
 #include "recorder.h"
+#include "elfmap.h"
 #include "escape.h"
 #include "util.h"
 
@@ -101,28 +102,6 @@ int mappings_read_proc(struct mapping_table *mt, pid_t pid)
 	return 0;
 }
 
-/* Run-time address of file address vaddr, given one mapping. */
-static int load_bias(Elf *elf, uint64_t start, uint64_t offset,
-		     uint64_t *bias)
-{
-	size_t i, n;
-
-	if (elf_getphdrnum(elf, &n))
-		return -1;
-	for (i = 0; i < n; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		if (offset >= (ph.p_offset & ~(uint64_t)4095) &&
-		    offset < ph.p_offset + ph.p_filesz) {
-			*bias = start - (ph.p_vaddr + (offset - ph.p_offset));
-			return 0;
-		}
-	}
-	return -1;
-}
-
 static uint64_t find_symbol(Elf *elf, const char *symbol)
 {
 	Elf_Scn *scn = NULL;
@@ -165,7 +144,7 @@ uint64_t elf_symbol_address(const char *path, uint64_t start,
 		return 0;
 	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
 	if (elf && elf_kind(elf) == ELF_K_ELF &&
-	    !load_bias(elf, start, offset, &bias)) {
+	    !elf_load_bias(elf, start, offset, &bias)) {
 		uint64_t value = find_symbol(elf, symbol);
 
 		if (value)

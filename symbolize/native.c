@@ -1,6 +1,7 @@
 /* native.c - see native.h */
 #include "native.h"
 #include "escape.h"
+#include "elfmap.h"
 #include "util.h"
 
 #include <gelf.h>
@@ -81,28 +82,16 @@ static const Dwfl_Callbacks native_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-/* Load bias of map m, from the PT_LOAD segment holding its offset. */
+/* Bias of map m relative to the module reported at modbias. */
 static int map_bias(Elf *elf, GElf_Addr modbias, struct native_map *m)
 {
-	size_t i, n;
+	uint64_t bias;
 
-	if (elf_getphdrnum(elf, &n))
+	if (elf_load_bias(elf, m->start, m->offset, &bias))
 		return -1;
-	for (i = 0; i < n; i++) {
-		GElf_Phdr ph;
-
-		if (!gelf_getphdr(elf, (int)i, &ph) || ph.p_type != PT_LOAD)
-			continue;
-		/* The kernel maps whole pages: allow the rounding. */
-		if (m->offset >= (ph.p_offset & ~(uint64_t)0xfff) &&
-		    m->offset < ph.p_offset + ph.p_filesz) {
-			m->bias = m->start - (ph.p_vaddr + modbias +
-					      (m->offset - ph.p_offset));
-			m->bias_ok = 1;
-			return 0;
-		}
-	}
-	return -1;
+	m->bias = bias - modbias;
+	m->bias_ok = 1;
+	return 0;
 }
 
 Dwfl *native_open(struct native_set *ns, uint32_t i, Dwfl_Module **mod)

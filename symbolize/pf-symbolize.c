@@ -321,8 +321,8 @@ int main(int argc, char **argv)
 	struct range_index code, maps;
 	struct sym_cache cache;
 	struct line_reader lr;
-	const char *name = "stdin";
-	FILE *in = stdin;
+	const char *name;
+	FILE *in;
 	int c, status = 0;
 
 	progname = "pf-symbolize";
@@ -348,12 +348,7 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if (optind < argc && strcmp(argv[optind], "-")) {
-		name = argv[optind];
-		in = fopen(name, "r");
-		if (!in)
-			die(EXIT_FATAL, "cannot open %s:", name);
-	}
+	in = input_open(argv[optind], &name);
 
 	memset(&rec, 0, sizeof(rec));
 	jit_set_init(&jits);
@@ -364,8 +359,7 @@ int main(int argc, char **argv)
 	line_reader_init(&lr, in, name);
 	read_recording(&lr, &rec, &jits, &natives);
 	line_reader_release(&lr);
-	if (in != stdin)
-		fclose(in);
+	input_close(in);
 
 	jit_set_finish(&jits, &code);
 	native_set_finish(&natives, &maps);

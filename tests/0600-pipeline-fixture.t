@@ -47,7 +47,7 @@ test_expect 'the loop with 3x the iterations gets about 3x the time' '
 	awk "
 		\$1 == \"function\" && \$8 == \"cheap_loop\" { tc = \$4 }
 		\$1 == \"function\" && \$8 == \"dear_loop\" { td = \$4 }
-		END { r = td / tc; print \"ratio\", r; exit !(r > 2.5 && r < 3.6) }
+		END { r = td / tc; print \"ratio\", r; exit !(r > 2.7 && r < 3.3) }
 	" "$T/fx.agg"
 '
 
