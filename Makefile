@@ -34,6 +34,9 @@ $(COMMON_LIB): $(COMMON_OBJ)
 %.o: %.c $(wildcard */*.h)
 	$(CC) $(PF_CFLAGS) $(DW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
+# Where `make install` puts the start-up shim (found next to the binary
+# first, so the build tree and a moved install work too).
+record/pf-record.o: PF_CFLAGS += -DPF_SHIMDIR='"$(DATADIR)/shim"'
 record/pf-record: $(patsubst %.c,%.o,$(wildcard record/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ELF_LIBS)
 symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_LIB)
@@ -69,8 +72,9 @@ bench: deps all
 	@sh bench/run.sh
 
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/shim
 	cp $(TOOLS) $(DESTDIR)$(BINDIR)/
+	cp record/shim/sitecustomize.py $(DESTDIR)$(DATADIR)/shim/
 	cp $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 clean:

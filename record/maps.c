@@ -72,6 +72,12 @@ int mappings_add(struct mapping_table *mt, uint64_t time, uint32_t pid,
 	return 1;
 }
 
+int mapped_file(const char *path)
+{
+	return path[0] == '/' && strncmp(path, "//anon", 6) &&
+	       strncmp(path, "/memfd:", 7) && strncmp(path, "/dev/", 5);
+}
+
 int mappings_read_proc(struct mapping_table *mt, pid_t pid)
 {
 	char name[64], *line = NULL;
@@ -92,7 +98,7 @@ int mappings_read_proc(struct mapping_table *mt, pid_t pid)
 			   perms, &offset, &pathpos) < 4 || pathpos == 0)
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		if (perms[2] != 'x' || line[pathpos] != '/')
+		if (perms[2] != 'x' || !mapped_file(line + pathpos))
 			continue;
 		mappings_add(mt, time, (uint32_t)pid, start, end, offset,
 			     line + pathpos);

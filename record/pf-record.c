@@ -54,7 +54,8 @@ struct session {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: pf-record [-q] [-F HZ] [-o FILE] [--no-kernel] -- COMMAND [ARG...]\n");
+		"usage: pf-record [-q] [-F HZ] [-o FILE] [--no-kernel]\n"
+		"                 [--raw-debuginfo | --no-lines] -- COMMAND [ARG...]\n");
 }
 
 static void help(void)
@@ -66,6 +67,10 @@ static void help(void)
 	       "  -o, --output=FILE   write the recording to FILE (default: standard\n"
 	       "                      output, or %s when that is a terminal)\n"
 	       "      --no-kernel     do not sample kernel addresses\n"
+	       "      --raw-debuginfo compile Numba code with NUMBA_DEBUGINFO=1 (full\n"
+	       "                      debug info: slower, different machine code)\n"
+	       "      --no-lines      no line tables: Numba code exactly as without pf,\n"
+	       "                      user's cache included; a function-level profile\n"
 	       "  -q, --quiet         no summary on standard error\n"
 	       "  -h, --help          show this help\n"
 	       "  -V, --version       show the version\n\n"
@@ -76,18 +81,129 @@ static void help(void)
 	       DEFAULT_FREQUENCY, DEFAULT_OUTPUT);
 }
 
+/* How Numba is made to emit line tables (--raw-debuginfo, --no-lines). */
+enum lines_mode { LINES_FAITHFUL, LINES_DEBUGINFO, LINES_NONE };
+
+static const char *const lines_mode_names[] = {
+	"numba-faithful", "numba-debuginfo", "none",
+};
+
 /*
- * The one place that decides the profiled program's environment:
- * NUMBA_DEBUGINFO=1 makes Numba emit line tables.
+ * The start-up shim (shim/sitecustomize.py): $PF_SHIM_DIR, then next to
+ * the executable (the build tree), then ../share/pf/shim beside it (an
+ * installed tree), then where `make install` put it.
  */
-static void set_child_environment(void)
+static char *find_shim_dir(void)
 {
-	setenv("NUMBA_DEBUGINFO", "1", 1);
+	char exe[4096], path[4200];
+	const char *env = getenv("PF_SHIM_DIR");
+	const char *const rel[] = { "shim", "../share/pf/shim" };
+	ssize_t n;
+	size_t i;
+
+	if (env && *env)
+		return xstrdup(env);
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n > 0) {
+		exe[n] = '\0';
+		*strrchr(exe, '/') = '\0';
+		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+			snprintf(path, sizeof(path), "%s/%s/sitecustomize.py", exe,
+				 rel[i]);
+			if (access(path, R_OK) == 0) {
+				path[strlen(path) - strlen("/sitecustomize.py")] = '\0';
+				return xstrdup(path);
+			}
+		}
+	}
+#ifdef PF_SHIMDIR
+	snprintf(path, sizeof(path), "%s/sitecustomize.py", PF_SHIMDIR);
+	if (access(path, R_OK) == 0)
+		return xstrdup(PF_SHIMDIR);
+#endif
+	return NULL;
 }
 
-static const char *child_lines_mode(void)
+/*
+ * Numba's cache key ignores debug flags: a profiled run must neither
+ * load cached code without line tables nor write its code into the
+ * user's cache.  Each mode gets a cache of its own under
+ * $XDG_CACHE_HOME/pf (~/.cache/pf), kept between runs.
+ */
+static char *numba_cache_dir(enum lines_mode mode)
 {
-	return "numba-debuginfo";
+	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+	char path[4096];
+
+	if (xdg && *xdg)
+		snprintf(path, sizeof(path), "%s/pf/%s", xdg,
+			 lines_mode_names[mode]);
+	else if (home && *home)
+		snprintf(path, sizeof(path), "%s/.cache/pf/%s", home,
+			 lines_mode_names[mode]);
+	else
+		snprintf(path, sizeof(path), "/tmp/pf-%u/%s",
+			 (unsigned)getuid(), lines_mode_names[mode]);
+	return xstrdup(path);
+}
+
+/*
+ * The one place that decides the profiled program's environment.  Run
+ * in the parent, before fork, so that problems can be reported.
+ */
+static void set_child_environment(enum lines_mode mode, const char *shim,
+				  const char *cache)
+{
+	if (mode == LINES_NONE)
+		return;
+	setenv("NUMBA_CACHE_DIR", cache, 1);
+	if (mode == LINES_DEBUGINFO) {
+		setenv("NUMBA_DEBUGINFO", "1", 1);
+	} else {
+		const char *old = getenv("PYTHONPATH");
+		char *path = xmalloc(strlen(shim) + (old ? strlen(old) : 0) + 2);
+
+		sprintf(path, "%s%s%s", shim, old && *old ? ":" : "",
+			old ? old : "");
+		setenv("PYTHONPATH", path, 1);
+		setenv("PF_SHIM_MODE", "lines", 1);
+		free(path);
+	}
+}
+
+/*
+ * python -E and -I ignore PYTHONPATH, -S skips sitecustomize: then the
+ * shim cannot run.  Look at the flags of a command that is a Python
+ * interpreter, up to the script, -c or -m.
+ */
+static const char *python_flag_defeating_shim(char **argv)
+{
+	const char *base = strrchr(argv[0], '/');
+	int i;
+
+	base = base ? base + 1 : argv[0];
+	if (strncmp(base, "python", 6))
+		return NULL;
+	for (i = 1; argv[i] && argv[i][0] == '-' && argv[i][1] != '-'; i++) {
+		const char *f;
+
+		for (f = argv[i] + 1; *f; f++) {
+			if (*f == 'E' || *f == 'I' || *f == 'S') {
+				static char flag[3] = "-?";
+
+				flag[1] = *f;
+				return flag;
+			}
+			if (*f == 'c' || *f == 'm')
+				return NULL;	/* the rest is the program */
+			if (*f == 'W' || *f == 'X') {
+				if (!f[1] && argv[i + 1])
+					i++;	/* the option's argument */
+				break;
+			}
+		}
+	}
+	return NULL;
 }
 
 static void note_thread(struct session *s, uint64_t time, uint32_t pid,
@@ -138,7 +254,7 @@ static void on_mmap(void *arg, uint64_t time, uint32_t pid, uint64_t start,
 {
 	struct session *s = arg;
 
-	if (path[0] != '/')
+	if (!mapped_file(path))
 		return;	/* [vdso], anonymous memory, memfd: no file */
 	if (mappings_add(s->maps, time, pid, start, start + len, pgoff, path))
 		jit_capture_check_file(s->jit, path, start, pgoff);
@@ -189,7 +305,7 @@ static void scan_proc_maps(struct session *s)
 
 		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end,
 			   &offset, &pathpos) < 3 || pathpos == 0 ||
-		    line[pathpos] != '/')
+		    !mapped_file(line + pathpos))
 			continue;
 		line[strcspn(line, "\n")] = '\0';
 		jit_capture_check_file(s->jit, line + pathpos, start, offset);
@@ -303,7 +419,8 @@ static const char *signal_name(int sig)
 }
 
 static void write_meta(struct session *s, char **argv,
-		       const struct perf_options *opt)
+		       const struct perf_options *opt, enum lines_mode mode,
+		       const char *cache)
 {
 	int i;
 
@@ -317,7 +434,12 @@ static void write_meta(struct session *s, char **argv,
 		"meta frequency %u\nmeta kernel %s\nmeta lines %s\n"
 		"meta start %" PRIu64 "\n", (int)s->child, opt->frequency,
 		sampler_kernel_included(s->sampler) ? "included" : "excluded",
-		child_lines_mode(), now_ns());
+		lines_mode_names[mode], now_ns());
+	if (mode != LINES_NONE) {
+		fputs("meta numba-cache ", s->out);
+		fput_field(s->out, cache);
+		fputc('\n', s->out);
+	}
 }
 
 /* The child: wait for the go byte, then become COMMAND. */
@@ -334,7 +456,6 @@ static void PF_NORETURN run_child(int go_fd, int err_fd, int to_stderr,
 	signal(SIGPIPE, SIG_DFL);
 	if (to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 		_exit(127);
-	set_child_environment();
 	if (read(go_fd, &c, 1) != 1)
 		_exit(127);	/* pf-record failed before the start */
 	close(go_fd);
@@ -351,6 +472,8 @@ int main(int argc, char **argv)
 		{ "frequency", required_argument, NULL, 'F' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-kernel", no_argument, NULL, 'K' },
+		{ "raw-debuginfo", no_argument, NULL, 'R' },
+		{ "no-lines", no_argument, NULL, 'N' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -358,7 +481,9 @@ int main(int argc, char **argv)
 	};
 	struct perf_options opt = { DEFAULT_FREQUENCY, 1 };
 	struct session s = { 0 };
-	const char *output = NULL;
+	const char *output = NULL, *flag;
+	enum lines_mode mode = LINES_FAITHFUL;
+	char *shim = NULL, *cache = NULL;
 	int go[2], err[2], c, quiet = 0, sigfd, exec_errno = 0, code;
 	sigset_t mask, oldmask;
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, saved[4];
@@ -376,6 +501,12 @@ int main(int argc, char **argv)
 			break;
 		case 'K':
 			opt.include_kernel = 0;
+			break;
+		case 'R':
+			mode = LINES_DEBUGINFO;
+			break;
+		case 'N':
+			mode = LINES_NONE;
 			break;
 		case 'q':
 			quiet = 1;
@@ -396,6 +527,20 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	if (mode == LINES_FAITHFUL) {
+		shim = find_shim_dir();
+		if (!shim) {
+			warn("cannot find the start-up shim (shim/sitecustomize.py; "
+			     "set PF_SHIM_DIR): using --raw-debuginfo");
+			mode = LINES_DEBUGINFO;
+		} else if ((flag = python_flag_defeating_shim(argv))) {
+			warn("python %s ignores PYTHONPATH or site: Numba code "
+			     "gets no line tables (drop %s, or use --raw-debuginfo)",
+			     flag, flag);
+		}
+	}
+	cache = numba_cache_dir(mode);
+	set_child_environment(mode, shim, cache);
 	if (!output && isatty(STDOUT_FILENO))
 		output = DEFAULT_OUTPUT;
 	if (output) {
@@ -446,7 +591,7 @@ int main(int argc, char **argv)
 	s.sampler = sampler_open(s.child, &opt);
 	s.maps = mappings_new(s.out);
 	s.jit = jit_capture_new(s.child, s.out);
-	write_meta(&s, argv, &opt);
+	write_meta(&s, argv, &opt, mode, cache);
 
 	if (write(go[1], "g", 1) != 1)
 		die(EXIT_FATAL, "cannot start the command:");
@@ -498,6 +643,8 @@ int main(int argc, char **argv)
 	jit_capture_free(s.jit);
 	free(s.tids);
 	free(s.names);
+	free(shim);
+	free(cache);
 	if (s.out == stdout)
 		close_stdout();
 	else if (fclose(s.out))

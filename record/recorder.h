@@ -75,6 +75,12 @@ int mappings_add(struct mapping_table *mt, uint64_t time, uint32_t pid,
 		 uint64_t start, uint64_t end, uint64_t offset,
 		 const char *path);
 
+/*
+ * Whether a mapping's path names a file that can be read later: not
+ * anonymous memory ("//anon" in perf events), a memfd or a device.
+ */
+int mapped_file(const char *path);
+
 /* Add every executable file mapping of /proc/PID/maps.  0 or -1. */
 int mappings_read_proc(struct mapping_table *mt, pid_t pid);
 

@@ -1,0 +1,151 @@
+"""pf start-up shim: line tables for Numba without changing its code.
+
+pf-record puts this directory first on the child's PYTHONPATH, so Python
+imports this file as `sitecustomize` at start-up (the way ddtrace-run and
+opentelemetry-instrument do it).  It
+
+  1. takes itself off sys.path and runs the `sitecustomize` that would
+     have run without pf (the user's, or the system's), and
+  2. once numba.core.compiler is imported, makes Numba emit line tables
+     (DWARF subprograms and .debug_line, no variables) for code compiled
+     exactly as it is without debug info: the compilation flags stay
+     those of a plain run, so inlining, bounds checking, variable
+     lifetimes and Numba's own SROA-like pass are untouched.
+
+Full debug info (NUMBA_DEBUGINFO=1, or debug=True) marks every function
+noinline (numba <= 0.56 in DIBuilder.mark_subprogram, >= 0.57 in
+Lower.pre_lower), extends variable lifetimes, turns on bounds checking
+and keeps variables in memory: a different, slower program.  Here the
+flags keep debuginfo off and only the target context used for lowering
+is told to emit line information, with a DIBuilder that neither adds
+noinline nor describes variables (what numba >= 0.57 calls
+dbg_directives_only).  Functions the user compiles with debug=True keep
+their full debug info.
+
+Feature detection, not version checks: if Numba's internals are not as
+expected, say so on stderr and change nothing; pf still profiles, at
+function level.
+"""
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import os
+import sys
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+_MODE = os.environ.get("PF_SHIM_MODE", "lines")
+_TARGET = "numba.core.compiler"
+
+
+def _warn(msg):
+    sys.stderr.write("pf: %s\n" % msg)
+
+
+def _same_dir(entry):
+    try:
+        return os.path.samefile(entry or ".", _HERE)
+    except OSError:
+        return False
+
+
+def _chain_sitecustomize():
+    """Run the sitecustomize that Python would have found without us."""
+    sys.path[:] = [p for p in sys.path if not _same_dir(p)]
+    spec = importlib.machinery.PathFinder.find_spec("sitecustomize",
+                                                    sys.path)
+    if spec is None or spec.loader is None:
+        return
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["sitecustomize"] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as e:  # as site.py does for a failing sitecustomize
+        _warn("error in the program's sitecustomize (%s: %s)"
+              % (type(e).__name__, e))
+
+
+def _lines_only_dibuilder(debuginfo):
+    base = debuginfo.DIBuilder
+
+    class LinesOnlyDIBuilder(base):
+        """Line tables only, and no inlining changes."""
+
+        def mark_variable(self, *args, **kwargs):
+            return None
+
+        def mark_subprogram(self, function, *args, **kwargs):
+            had_noinline = "noinline" in function.attributes
+            result = base.mark_subprogram(self, function, *args, **kwargs)
+            if not had_noinline:
+                function.attributes.discard("noinline")
+            return result
+
+    LinesOnlyDIBuilder.__name__ = "LinesOnlyDIBuilder"
+    return LinesOnlyDIBuilder
+
+
+def _patch(compiler):
+    """Make lowering emit line tables for plainly compiled functions."""
+    try:
+        from numba.core import debuginfo
+        make_subtarget = compiler._make_subtarget
+        base = debuginfo.DIBuilder
+        for name in ("mark_subprogram", "mark_variable", "mark_location"):
+            if not callable(getattr(base, name, None)):
+                raise AttributeError("DIBuilder.%s" % name)
+    except (ImportError, AttributeError) as e:
+        _warn("cannot add line tables to this numba (%s); "
+              "the profile will be at function level" % e)
+        return
+    builder = _lines_only_dibuilder(debuginfo)
+
+    def _make_subtarget(targetctx, flags):
+        ctx = make_subtarget(targetctx, flags)
+        if getattr(flags, "debuginfo", False):
+            return ctx  # debug=True or NUMBA_DEBUGINFO: leave it alone
+        try:
+            return ctx.subtarget(enable_debuginfo=True, DIBuilder=builder)
+        except (NameError, AttributeError, TypeError) as e:
+            _warn("cannot add line tables to this numba (%s)" % e)
+            return ctx
+
+    compiler._make_subtarget = _make_subtarget
+    os.environ["PF_SHIM_ACTIVE"] = "1"
+
+
+class _Loader(importlib.abc.Loader):
+    def __init__(self, loader):
+        self._loader = loader
+
+    def create_module(self, spec):
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module):
+        self._loader.exec_module(module)
+        _patch(module)
+
+
+class _Finder(importlib.abc.MetaPathFinder):
+    """Waits for numba.core.compiler and patches it once loaded."""
+
+    def find_spec(self, name, path, target=None):
+        if name != _TARGET:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        if spec is not None and spec.loader is not None:
+            spec.loader = _Loader(spec.loader)
+        return spec
+
+
+def _install():
+    if _MODE != "lines":
+        return
+    if _TARGET in sys.modules:
+        _patch(sys.modules[_TARGET])
+    else:
+        sys.meta_path.insert(0, _Finder())
+
+
+_chain_sitecustomize()
+_install()
