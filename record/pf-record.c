@@ -8,6 +8,10 @@
  * stop the process memory is still there, so objects registered just
  * before exit are still copied.  Every other stop is resumed at once,
  * signals re-injected, group-stops kept with PTRACE_LISTEN.
+ *
+ * The child's environment is decided in one place,
+ * set_child_environment(): by default the start-up shim (shim/) makes
+ * Numba emit line tables for unchanged machine code.
  */
 #include "recorder.h"
 #include "record.h"
