@@ -7,10 +7,14 @@
  * exit records, are copied out as they come, right after the header;
  * the counts follow at the end of the input, sorted.  Each sample costs
  * a few hash lookups, so the run time grows linearly with the input.
+ * JIT samples are also counted per object, so that the object records
+ * (which may come after the samples) can tell at the end how many were
+ * in code without line tables.
  */
 #include "counter.h"
 #include "escape.h"
 #include "lineio.h"
+#include "objects.h"
 #include "record.h"
 #include "util.h"
 
@@ -33,7 +37,8 @@ struct aggregate {
 	unsigned groups;
 	struct line_reader lr;
 	struct counter_table lines, functions, threads, outside;
-	uint64_t samples, by_kind[4], unresolved, lost;
+	struct object_table objects;	/* JIT objects */
+	uint64_t samples, by_kind[4], unresolved, lost, throttled;
 	struct inline_entry *chain;	/* the current sample's, reused */
 	size_t chain_alloc;
 	uint64_t bad_lines;
@@ -173,6 +178,8 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 		c = counter_get(&ag->outside, s->kind, s->object, 0, 0,
 				s->function);
 		c->self++;
+	} else if (s->object) {
+		object_table_sample(&ag->objects, s->object);
 	}
 }
 
@@ -228,6 +235,30 @@ static void do_lost(struct aggregate *ag, char **f, size_t n)
 		return;
 	}
 	ag->lost += count;
+}
+
+/* throttle TIME */
+static void do_throttle(struct aggregate *ag, char **f, size_t n)
+{
+	uint64_t time;
+
+	if (n < 2 || parse_u64(f[1], 10, 0, UINT64_MAX, &time)) {
+		bad_line(ag, "bad throttle record");
+		return;
+	}
+	ag->throttled++;
+}
+
+/* object OBJECT TIME LINES NAME */
+static void do_object(struct aggregate *ag, char **f, size_t n)
+{
+	struct object_record r;
+
+	if (parse_object_record(f, n, &r)) {
+		bad_line(ag, "bad object record");
+		return;
+	}
+	object_table_record(&ag->objects, &r);
 }
 
 /* Copy a record out unchanged. */
@@ -291,6 +322,12 @@ static void process_line(struct aggregate *ag)
 	} else if (is_kind(lr->buf, kind_len, "lost")) {
 		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
 		do_lost(ag, f, n);
+	} else if (is_kind(lr->buf, kind_len, "throttle")) {
+		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
+		do_throttle(ag, f, n);
+	} else if (is_kind(lr->buf, kind_len, "object")) {
+		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
+		do_object(ag, f, n);
 	} else if (is_kind(lr->buf, kind_len, "meta")) {
 		do_copied(ag, 0);
 	} else if (is_kind(lr->buf, kind_len, "exit")) {
@@ -298,7 +335,8 @@ static void process_line(struct aggregate *ag)
 	} else if (is_kind(lr->buf, kind_len, "total") ||
 		   is_kind(lr->buf, kind_len, "line") ||
 		   is_kind(lr->buf, kind_len, "function") ||
-		   is_kind(lr->buf, kind_len, "outside")) {
+		   is_kind(lr->buf, kind_len, "outside") ||
+		   is_kind(lr->buf, kind_len, "nolines")) {
 		/* Copied, it would pass for one of our own counts. */
 		bad_line(ag, "pf-aggregate record in a pf-symbolize stream");
 	} else {
@@ -364,16 +402,41 @@ static void print_outside(struct counter_table *t, uint64_t all)
 	}
 }
 
+/* nolines SAMPLES SAMPLES% OBJECT NAME, for each object in nolines. */
+static void print_nolines(const struct object_count **nolines, size_t nr,
+			  uint64_t all)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++) {
+		fputs("nolines ", stdout);
+		put_count(nolines[i]->samples, all);
+		putchar(' ');
+		fput_field(stdout, nolines[i]->object);
+		putchar(' ');
+		fput_field(stdout, nolines[i]->name);
+		putchar('\n');
+	}
+}
+
 static void print_results(struct aggregate *ag)
 {
-	printf("total %llu %llu %llu %llu %llu %llu %llu\n",
+	const struct object_count **nolines;
+	uint64_t nolines_samples;
+	size_t nolines_nr;
+
+	nolines = object_table_select(&ag->objects, OBJECT_NOLINES,
+				      &nolines_nr, &nolines_samples);
+	printf("total %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
 	       (unsigned long long)ag->samples,
 	       (unsigned long long)ag->by_kind[KIND_JIT],
 	       (unsigned long long)ag->by_kind[KIND_NATIVE],
 	       (unsigned long long)ag->by_kind[KIND_KERNEL],
 	       (unsigned long long)ag->by_kind[KIND_UNKNOWN],
 	       (unsigned long long)ag->unresolved,
-	       (unsigned long long)ag->lost);
+	       (unsigned long long)ag->lost,
+	       (unsigned long long)nolines_samples,
+	       (unsigned long long)ag->throttled);
 	if (ag->groups & GROUP_LINE)
 		print_counts("line", &ag->lines, ag->samples);
 	if (ag->groups & GROUP_FUNCTION)
@@ -381,6 +444,8 @@ static void print_results(struct aggregate *ag)
 	if (ag->groups & GROUP_THREAD)
 		print_counts("thread", &ag->threads, ag->samples);
 	print_outside(&ag->outside, ag->samples);
+	print_nolines(nolines, nolines_nr, ag->samples);
+	free(nolines);
 }
 
 int main(int argc, char **argv)
@@ -422,6 +487,7 @@ int main(int argc, char **argv)
 	counter_table_init(&ag.functions);
 	counter_table_init(&ag.threads);
 	counter_table_init(&ag.outside);
+	object_table_init(&ag.objects);
 
 	line_reader_init(&ag.lr, fp, path);
 	expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
@@ -436,6 +502,7 @@ int main(int argc, char **argv)
 	counter_table_release(&ag.functions);
 	counter_table_release(&ag.threads);
 	counter_table_release(&ag.outside);
+	object_table_release(&ag.objects);
 	free(ag.chain);
 	close_stdout();
 	if (ag.bad_lines) {

@@ -83,7 +83,8 @@ static void sort_lines(struct profile *p)
 {
 	size_t i, nr = 0;
 
-	qsort(p->lines, p->lines_nr, sizeof(*p->lines), cmp_line_count);
+	if (p->lines_nr > 1)
+		qsort(p->lines, p->lines_nr, sizeof(*p->lines), cmp_line_count);
 	for (i = 0; i < p->lines_nr; i++) {
 		struct line_count *c = &p->lines[i];
 
@@ -156,7 +157,8 @@ static struct file_group *group_files(struct function_group *funcs,
 	for (i = 0; i < nr; i++)
 		qsort(funcs + g[i].first, g[i].nr, sizeof(*funcs),
 		      cmp_function_group);
-	qsort(g, nr, sizeof(*g), cmp_file_group);
+	if (nr > 1)
+		qsort(g, nr, sizeof(*g), cmp_file_group);
 	*nr_out = nr;
 	return g;
 }
@@ -296,12 +298,39 @@ static char *source_note(char *buf, size_t size, int err)
 	return buf;
 }
 
-size_t print_listing(struct profile *p, const struct listing_options *opt)
+/*
+ * Print "## FUNCTION (no line table), P%" for f[*next] on while they
+ * have more than above samples (all of them when all is set); count
+ * the ones below min_percent in *hidden.
+ */
+static void print_noline_headers(const struct listing *l,
+				 const struct noline_function *f, size_t nr,
+				 size_t *next, uint64_t above, int all,
+				 size_t *hidden)
+{
+	char buf[48];
+
+	for (; *next < nr && (all || f[*next].samples > above); (*next)++) {
+		const struct noline_function *g = &f[*next];
+
+		if (!l->samples || 100.0 * (double)g->samples /
+						  (double)l->samples <
+					  l->opt->min_percent) {
+			(*hidden)++;
+			continue;
+		}
+		printf("## %s (no line table), %s\n", g->name,
+		       share(l, buf, sizeof(buf), g->samples, 0));
+	}
+}
+
+size_t print_listing(struct profile *p, const struct listing_options *opt,
+		     const struct noline_function *nolines, size_t nolines_nr)
 {
 	struct listing l = { opt, p->samples, 6, NULL, NULL };
 	struct function_group *funcs;
 	struct file_group *files;
-	size_t funcs_nr, files_nr, i, j, hidden = 0;
+	size_t funcs_nr, files_nr, i, j, hidden = 0, next = 0;
 	int digits = snprintf(NULL, 0, "%" PRIu64, p->samples);
 
 	if (opt->numbers && digits > l.width)
@@ -317,6 +346,9 @@ size_t print_listing(struct profile *p, const struct listing_options *opt)
 		int loaded = 0;
 		char note_buf[128], *note = NULL;
 
+		/* Hotter code without line tables first. */
+		print_noline_headers(&l, nolines, nolines_nr, &next,
+				     files[i].self, 0, &hidden);
 		for (j = files[i].first; j < files[i].first + files[i].nr; j++) {
 			const struct function_group *f = &funcs[j];
 			uint64_t most = f->self > f->total ? f->self : f->total;
@@ -340,6 +372,7 @@ size_t print_listing(struct profile *p, const struct listing_options *opt)
 		}
 		source_release(&src);
 	}
+	print_noline_headers(&l, nolines, nolines_nr, &next, 0, 1, &hidden);
 	free(files);
 	free(funcs);
 	free(l.cwd);

@@ -9,6 +9,7 @@
 #ifndef PF_ANNOTATE_LISTING_H
 #define PF_ANNOTATE_LISTING_H
 
+#include "nolines.h"
 #include "profile.h"
 
 #include <stddef.h>
@@ -19,9 +20,13 @@ struct listing_options {
 };
 
 /*
- * Print the listing of p->lines (which it sorts) to stdout.  Returns
- * how many functions were hidden by min_percent.
+ * Print the listing of p->lines (which it sorts) to stdout, and the
+ * nolines_nr functions without line tables (sorted, most samples first)
+ * as "## FUNCTION (no line table), P%" among the files by their share,
+ * so that their time is shown too.  Returns how many functions were
+ * hidden by min_percent.
  */
-size_t print_listing(struct profile *p, const struct listing_options *opt);
+size_t print_listing(struct profile *p, const struct listing_options *opt,
+		     const struct noline_function *nolines, size_t nolines_nr);
 
 #endif

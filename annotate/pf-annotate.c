@@ -3,10 +3,13 @@
  * the samples.
  *
  * Reads a "# pf-aggregate 1" stream and prints, for people, a summary
- * of where the samples went and the annotated source of the hot JIT
- * functions (listing.c).  Source files are read from disk.
+ * of where the samples went and how far to trust it, and the annotated
+ * source of the hot JIT functions (listing.c), with the JIT functions
+ * that have no line table among them (nolines.c).  Source files are
+ * read from disk.
  */
 #include "listing.h"
+#include "nolines.h"
 #include "profile.h"
 #include "util.h"
 
@@ -25,6 +28,10 @@
 #define PATH_SHOWN 80
 /* The summary wraps before this column. */
 #define SUMMARY_WIDTH 100
+/* How many functions without line tables the summary names. */
+#define NOLINES_FUNCTIONS 4
+/* Their names (Numba's, with the signature) are cut to this many bytes. */
+#define NOLINES_NAME_SHOWN 60
 
 static const char usage_text[] =
 	"usage: pf-annotate [-n] [--min-percent=P] [FILE]\n";
@@ -70,17 +77,128 @@ static double percent(uint64_t count, uint64_t all)
 	return all ? 100.0 * (double)count / (double)all : 0.0;
 }
 
-static void print_header(const struct profile *p)
+/* Print part of the summary line, starting a new line before it if long. */
+static void print_wrapped(size_t *column, const char *part, size_t len)
+{
+	if (*column + len > SUMMARY_WIDTH && *column > 20) {
+		fputs("\n#  ", stdout);
+		*column = 3;
+	}
+	fputs(part, stdout);
+	*column += len;
+}
+
+/* Samples the kernel dropped or did not take: the shares may be off. */
+static void print_losses(const struct profile *p)
+{
+	const char *sep = "";
+
+	if (!p->lost && !p->throttled)
+		return;
+	fputs("# ", stdout);
+	if (p->lost) {
+		printf("%" PRIu64 " sample%s lost (ring buffer full)", p->lost,
+		       p->lost == 1 ? "" : "s");
+		sep = ", ";
+	}
+	if (p->throttled == 1)
+		printf("%ssampling throttled once by the kernel", sep);
+	else if (p->throttled)
+		printf("%ssampling throttled %" PRIu64 " times by the kernel",
+		       sep, p->throttled);
+	puts(": shares may be skewed");
+}
+
+/* meta lines: how pf-record got line tables, when not the default. */
+static void print_lines_mode(const char *mode)
+{
+	const char *p;
+
+	if (!mode || !*mode || !strcmp(mode, "numba-faithful"))
+		return;
+	if (!strcmp(mode, "none")) {
+		puts("# line tables: none (pf-record --no-lines): "
+		     "function-level profile");
+		return;
+	}
+	if (!strcmp(mode, "numba-debuginfo")) {
+		puts("# line tables: numba-debuginfo (pf-record --raw-debuginfo): "
+		     "Numba inlines nothing, so the code may be slower than unprofiled");
+		return;
+	}
+	fputs("# line tables: ", stdout);
+	for (p = mode; *p; p++)
+		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	putchar('\n');
+}
+
+/*
+ * The share of the samples in JIT code without line tables, by
+ * function, and the likely reason; wrapped as the outside summary.
+ * Numba's runtime alone is worth a note only from min_percent on: it
+ * never has line tables.
+ */
+static void print_nolines(const struct profile *p,
+			  const struct noline_function *f, size_t nr,
+			  double min_percent)
+{
+	char part[NOLINES_NAME_SHOWN + 96];
+	size_t i, len, name_len, column;
+	uint64_t rest = 0;
+	int user = 0;
+	const char *why;
+
+	for (i = 0; i < nr; i++)
+		user |= !f[i].runtime;
+	if (!p->nolines ||
+	    (nr && !user && percent(p->nolines, p->samples) < min_percent))
+		return;
+	column = (size_t)printf("# %.1f%% of samples are in JIT code without line tables%s",
+				percent(p->nolines, p->samples), nr ? ":" : "");
+	for (i = 0; i < nr; i++) {
+		if (i >= NOLINES_FUNCTIONS) {
+			rest += f[i].samples;
+			continue;
+		}
+		name_len = strlen(f[i].name);
+		len = (size_t)snprintf(part, sizeof(part), " %.*s%s %.1f%%%s",
+				       (int)(name_len > NOLINES_NAME_SHOWN ?
+						     NOLINES_NAME_SHOWN : name_len),
+				       f[i].name,
+				       name_len > NOLINES_NAME_SHOWN ? "..." : "",
+				       percent(f[i].samples, p->samples),
+				       i + 1 < nr ? "," : "");
+		print_wrapped(&column, part, len);
+	}
+	if (rest) {
+		len = (size_t)snprintf(part, sizeof(part), " %zu other%s %.1f%%",
+				       nr - NOLINES_FUNCTIONS,
+				       nr - NOLINES_FUNCTIONS == 1 ? "" : "s",
+				       percent(rest, p->samples));
+		print_wrapped(&column, part, len);
+	}
+	if (p->lines_mode && !strcmp(p->lines_mode, "none"))
+		why = " (recorded with pf-record --no-lines)";
+	else if (user || !nr)
+		why = " (compiled without debug info: cache=True code from an "
+		      "old cache, or pf-record --no-lines)";
+	else
+		why = " (Numba compiles its runtime without debug info)";
+	print_wrapped(&column, why, strlen(why));
+	putchar('\n');
+}
+
+static void print_header(const struct profile *p,
+			 const struct noline_function *nolines,
+			 size_t nolines_nr, double min_percent)
 {
 	uint64_t outside = p->by_kind[KIND_NATIVE] + p->by_kind[KIND_KERNEL] +
 			   p->by_kind[KIND_UNKNOWN];
 
-	printf("# %" PRIu64 " samples, %.1f%% outside JIT code, %.1f%% unresolved",
+	printf("# %" PRIu64 " samples, %.1f%% outside JIT code, %.1f%% unresolved\n",
 	       p->samples, percent(outside, p->samples),
 	       percent(p->unresolved, p->samples));
-	if (p->lost)
-		printf(", %" PRIu64 " lost", p->lost);
-	putchar('\n');
+	print_losses(p);
 	if (p->command) {
 		printf("# command: %s", p->command);
 		if (p->exit_how && strcmp(p->exit_how, "exited"))
@@ -89,6 +207,8 @@ static void print_header(const struct profile *p)
 			printf(" (exit status %" PRIu64 ")", p->exit_status);
 		putchar('\n');
 	}
+	print_lines_mode(p->lines_mode);
+	print_nolines(p, nolines, nolines_nr, min_percent);
 }
 
 static int cmp_string(const char *a, const char *b)
@@ -164,17 +284,6 @@ static size_t format_functions(char *buf, size_t size,
 	return len;
 }
 
-/* Print part of the summary line, starting a new line before it if long. */
-static void print_wrapped(size_t *column, const char *part, size_t len)
-{
-	if (*column + len > SUMMARY_WIDTH && *column > 20) {
-		fputs("\n#  ", stdout);
-		*column = 3;
-	}
-	fputs(part, stdout);
-	*column += len;
-}
-
 /*
  * The top objects outside JIT code, each with its top functions, and
  * what the others add up to; wrapped into lines of about SUMMARY_WIDTH.
@@ -247,6 +356,8 @@ int main(int argc, char **argv)
 	};
 	struct listing_options opt = { 0.5, 0 };
 	struct profile profile;
+	struct noline_function *nolines;
+	size_t nolines_nr, hidden = 0;
 	const char *path;
 	FILE *fp;
 	int opt_char, code = 0;
@@ -278,7 +389,8 @@ int main(int argc, char **argv)
 	profile_read(&profile, fp, path);
 	input_close(fp);
 
-	print_header(&profile);
+	nolines = noline_functions(&profile, &nolines_nr);
+	print_header(&profile, nolines, nolines_nr, opt.min_percent);
 	print_outside(&profile);
 	/* UNRESOLVED counts JIT samples without a line and unknown ones. */
 	jit_unresolved = profile.unresolved > profile.by_kind[KIND_UNKNOWN] ?
@@ -286,26 +398,29 @@ int main(int argc, char **argv)
 				 0;
 	if (!profile.by_kind[KIND_JIT]) {
 		puts("# no samples hit JIT code");
-	} else if (!profile.lines_nr &&
-		   jit_unresolved >= profile.by_kind[KIND_JIT]) {
-		puts("# no JIT sample has a source line (no line tables in the JIT code?)");
-	} else if (!profile.lines_nr) {
-		/* Unless they were all bad, pf-aggregate was not asked. */
-		warn("no line records%s", profile.bad_lines ? "" :
-			": run pf-aggregate with -g line");
-		code = EXIT_PARTIAL;
 	} else {
-		size_t hidden = print_listing(&profile, &opt);
-
-		if (hidden)
-			printf("# %zu function%s below %g%% not shown (see --min-percent)\n",
-			       hidden, hidden == 1 ? "" : "s", opt.min_percent);
+		if (!profile.lines_nr &&
+		    jit_unresolved >= profile.by_kind[KIND_JIT]) {
+			/* The header explains code without line tables. */
+			if (profile.nolines < profile.by_kind[KIND_JIT])
+				puts("# no JIT sample has a source line (no line tables in the JIT code?)");
+		} else if (!profile.lines_nr) {
+			/* Unless they were all bad, pf-aggregate was not asked. */
+			warn("no line records%s", profile.bad_lines ? "" :
+				": run pf-aggregate with -g line");
+			code = EXIT_PARTIAL;
+		}
+		hidden = print_listing(&profile, &opt, nolines, nolines_nr);
 	}
+	if (hidden)
+		printf("# %zu function%s below %g%% not shown (see --min-percent)\n",
+		       hidden, hidden == 1 ? "" : "s", opt.min_percent);
 	if (profile.bad_lines) {
 		warn("ignored %" PRIu64 " bad line%s", profile.bad_lines,
 		     profile.bad_lines == 1 ? "" : "s");
 		code = EXIT_PARTIAL;
 	}
+	free(nolines);
 	profile_release(&profile);
 	close_stdout();
 	return code;

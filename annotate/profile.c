@@ -54,11 +54,12 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
+/* Seven fields, or nine since NOLINES and THROTTLED were added. */
 static void do_total(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
-	uint64_t v[7];
-	int i;
+	uint64_t v[9] = { 0 };
+	size_t i;
 
 	if (r->have_total) {
 		bad_line(r, "second total record");
@@ -68,7 +69,7 @@ static void do_total(struct reader *r, char **f, size_t n)
 		bad_line(r, "bad total record");
 		return;
 	}
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 9 && i + 1 < n; i++)
 		if (parse_count(f[i + 1], &v[i])) {
 			bad_line(r, "bad total record");
 			return;
@@ -78,6 +79,8 @@ static void do_total(struct reader *r, char **f, size_t n)
 		p->by_kind[i] = v[i + 1];
 	p->unresolved = v[5];
 	p->lost = v[6];
+	p->nolines = v[7];
+	p->throttled = v[8];
 	r->have_total = 1;
 }
 
@@ -118,6 +121,24 @@ static void do_outside(struct reader *r, char **f, size_t n)
 	c.function = dup_or_null(c.function);
 	ALLOC_GROW(p->outside, p->outside_nr + 1, p->outside_alloc);
 	p->outside[p->outside_nr++] = c;
+}
+
+static void do_nolines(struct reader *r, char **f, size_t n)
+{
+	struct profile *p = r->profile;
+	struct nolines_count c;
+
+	if (n < 5 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
+	    unescape_field(f[3], &c.object) || !c.object ||
+	    unescape_field(f[4], &c.name)) {
+		bad_line(r, "bad nolines record");
+		return;
+	}
+	c.object = xstrdup(c.object);
+	c.name = dup_or_null(c.name);
+	ALLOC_GROW(p->noline_objects, p->noline_objects_nr + 1,
+		   p->noline_objects_alloc);
+	p->noline_objects[p->noline_objects_nr++] = c;
 }
 
 /* Append arg to the command, quoted where a shell would need it. */
@@ -208,6 +229,11 @@ static void process_line(struct reader *r)
 		do_command(r, lr->buf + 13);
 		return;
 	}
+	if (!strncmp(lr->buf, "meta lines ", 11)) {
+		free(r->profile->lines_mode);
+		r->profile->lines_mode = xstrdup(lr->buf + 11);
+		return;
+	}
 	n = split_fields(lr->buf, f, PF_MAX_FIELDS);
 	if (!*f[0])
 		bad_line(r, lr->len ? "record without a kind" : "empty line");
@@ -217,6 +243,8 @@ static void process_line(struct reader *r)
 		do_line(r, f, n);
 	else if (!strcmp(f[0], "outside"))
 		do_outside(r, f, n);
+	else if (!strcmp(f[0], "nolines"))
+		do_nolines(r, f, n);
 	else if (!strcmp(f[0], "exit"))
 		do_exit(r, f, n);
 	/* Anything else (function, thread, unknown kinds) is not shown. */
@@ -255,7 +283,13 @@ void profile_release(struct profile *p)
 		free(p->outside[i].function);
 	}
 	free(p->outside);
+	for (i = 0; i < p->noline_objects_nr; i++) {
+		free(p->noline_objects[i].object);
+		free(p->noline_objects[i].name);
+	}
+	free(p->noline_objects);
 	free(p->command);
+	free(p->lines_mode);
 	free(p->exit_how);
 	memset(p, 0, sizeof(*p));
 }

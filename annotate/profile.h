@@ -1,9 +1,9 @@
 /*
  * profile.h - a pf-aggregate stream read into memory, for pf-annotate.
  *
- * profile_read() keeps what pf-annotate shows: the total, the line and
- * outside records and the command that was profiled.  Other record
- * kinds are skipped.  Bad lines are reported on stderr with their
+ * profile_read() keeps what pf-annotate shows: the total, the line,
+ * outside and nolines records, the command that was profiled and how
+ * line tables were obtained.  Other record kinds are skipped.  Bad lines are reported on stderr with their
  * number and counted in bad_lines; input that is not a pf-aggregate
  * stream, or has no total record, is fatal (EXIT_DATAERR).  The profile
  * owns all its strings; profile_release() frees them.
@@ -31,14 +31,26 @@ struct outside_count {
 	uint64_t samples;
 };
 
+/* nolines SAMPLES SAMPLES% OBJECT NAME */
+struct nolines_count {
+	char *object, *name;	/* name NULL when missing */
+	uint64_t samples;
+};
+
 struct profile {
-	/* total SAMPLES JIT NATIVE KERNEL UNKNOWN UNRESOLVED LOST */
-	uint64_t samples, by_kind[4], unresolved, lost;
+	/*
+	 * total SAMPLES JIT NATIVE KERNEL UNKNOWN UNRESOLVED LOST NOLINES
+	 * THROTTLED; the last two are 0 in older streams without them.
+	 */
+	uint64_t samples, by_kind[4], unresolved, lost, nolines, throttled;
 	struct line_count *lines;
 	size_t lines_nr, lines_alloc;
 	struct outside_count *outside;
 	size_t outside_nr, outside_alloc;
+	struct nolines_count *noline_objects;
+	size_t noline_objects_nr, noline_objects_alloc;
 	char *command;		/* meta command, decoded for a shell; or NULL */
+	char *lines_mode;	/* meta lines VALUE, or NULL */
 	char *exit_how;		/* exit HOW, or NULL without an exit record */
 	uint64_t exit_status;
 	uint64_t bad_lines;

@@ -7,6 +7,7 @@
 
 const char *const sample_kind_names[4] = { "jit", "native", "kernel",
 					   "unknown" };
+const char *const object_lines_names[3] = { "lines", "nolines", "bad" };
 
 void expect_header(struct line_reader *lr, const char *format)
 {
@@ -97,4 +98,27 @@ int parse_inline_entry(char **chain, struct inline_entry *e)
 		return -1;
 	*chain = end;
 	return 1;
+}
+
+int parse_object_lines(const char *s, enum object_lines *lines)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!strcmp(s, object_lines_names[i])) {
+			*lines = (enum object_lines)i;
+			return 0;
+		}
+	return -1;
+}
+
+int parse_object_record(char **f, size_t n, struct object_record *o)
+{
+	if (n < 5 || unescape_field(f[1], &o->object) || !o->object ||
+	    parse_u64(f[2], 10, 0, UINT64_MAX, &o->time) ||
+	    parse_object_lines(f[3], &o->lines))
+		return -1;
+	/* NAME may be the rest of the line if more fields follow. */
+	f[4][strcspn(f[4], " ")] = '\0';
+	return unescape_field(f[4], &o->name);
 }

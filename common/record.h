@@ -72,4 +72,22 @@ struct inline_entry {
 };
 int parse_inline_entry(char **chain, struct inline_entry *e);
 
+/* LINES of an object record: what the JIT object has for line tables. */
+enum object_lines { OBJECT_LINES, OBJECT_NOLINES, OBJECT_BAD };
+extern const char *const object_lines_names[3];	/* lines nolines bad */
+int parse_object_lines(const char *s, enum object_lines *lines);
+
+/*
+ * object OBJECT TIME LINES NAME: pf-symbolize's, in place of each jit
+ * record.  OBJECT is never "-".
+ */
+struct object_record {
+	char *object;
+	uint64_t time;
+	enum object_lines lines;
+	char *name;		/* the object's main function; NULL when "-" */
+};
+
+int parse_object_record(char **f, size_t n, struct object_record *o);
+
 #endif

@@ -27,8 +27,10 @@ void jit_set_release(struct jit_set *js)
 {
 	size_t i;
 
-	for (i = 0; i < js->nr; i++)
+	for (i = 0; i < js->nr; i++) {
 		free(js->obj[i].image);
+		free(js->obj[i].name);
+	}
 	for (i = 0; i < js->chunk_nr; i++)
 		free(js->chunk[i].data);
 	free(js->obj);
@@ -218,7 +220,8 @@ static void index_object(struct jit_set *js, struct jit_object *o,
 					sh.sh_addr + sh.sh_size, o->time, 0,
 					owner);
 	}
-	o->base = base;
+	/* No section at an address: opened only to read its names. */
+	o->base = base == UINT64_MAX ? 0 : base;
 out:
 	elf_end(elf);
 }
@@ -246,6 +249,7 @@ void jit_set_finish(struct jit_set *js, struct range_index *code)
 			     o->id, byid[i - 1]->lineno);
 			js->nr_bad_lines++;
 			o->unusable = 1;	/* never opened, not counted */
+			o->duplicate = 1;	/* and gets no object record */
 			continue;
 		}
 		for (; c < js->chunk_nr && js->chunk[c].id < o->id; c++) {
@@ -308,7 +312,7 @@ static const Dwfl_Callbacks jit_callbacks = {
  * does when the lowest section is aligned as the object requires, as
  * LLVM's are; otherwise it moves the object and its DWARF with it.
  */
-static int check_layout(struct jit_object *o, Dwfl_Module *mod)
+static int layout_differs(struct jit_object *o, Dwfl_Module *mod)
 {
 	GElf_Addr bias;
 	Dwarf_Addr dwbias;
@@ -338,7 +342,8 @@ out:
 	return ret;
 }
 
-Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod)
+Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod,
+	       int check_layout)
 {
 	struct jit_object *o = &js->obj[i];
 	char name[32];
@@ -385,7 +390,7 @@ Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod)
 		unusable(js, o, "%s", dwfl_errmsg(-1));
 		goto fail;
 	}
-	if (check_layout(o, *mod)) {
+	if (check_layout && layout_differs(o, *mod)) {
 		unusable(js, o, "libdwfl would not place it at its addresses "
 			 "(sections not aligned)");
 		goto fail;

@@ -14,6 +14,7 @@
 #define PF_SYMBOLIZE_JIT_H
 
 #include "ranges.h"
+#include "record.h"
 
 #include <elfutils/libdwfl.h>
 #include <stddef.h>
@@ -32,6 +33,10 @@ struct jit_object {
 	unsigned char *image;	/* size bytes once assembled and valid */
 	uint64_t base;		/* lowest allocated section address */
 	int unusable;		/* warned about: no symbols from it */
+	int duplicate;		/* its ID was used before: ignored */
+	int examined;		/* lines and name are known */
+	enum object_lines lines;	/* for its object record */
+	char *name;		/* its main function, readable, or NULL */
 };
 
 struct jit_set {
@@ -63,10 +68,12 @@ void jit_set_finish(struct jit_set *js, struct range_index *code);
 
 /*
  * Report object i to a new Dwfl at its process addresses, checking that
- * libdwfl placed it there.  Returns the Dwfl (the caller calls
+ * libdwfl placed it there when check_layout is set (addresses matter
+ * only to describe samples).  Returns the Dwfl (the caller calls
  * dwfl_end) and sets *mod; on failure warns, marks the object unusable
  * and returns NULL.
  */
-Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod);
+Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod,
+	       int check_layout);
 
 #endif

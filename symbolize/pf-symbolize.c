@@ -9,14 +9,16 @@
  * the mappings are indexed, each sample is mapped to an entry of the
  * symbol cache (one per distinct object and address), the entries are
  * described one object at a time (so only one libdwfl session is open
- * at once, and only for objects that got samples), and the stream is
- * written out in its original order.
+ * at once), every JIT object is examined for its object record (line
+ * tables, main function: in the same session when it got samples), and
+ * the stream is written out in its original order.
  */
 #include "describe.h"
 #include "escape.h"
 #include "jit.h"
 #include "lineio.h"
 #include "native.h"
+#include "objinfo.h"
 #include "ranges.h"
 #include "record.h"
 #include "symcache.h"
@@ -35,9 +37,12 @@ struct sample_item {
 	uint32_t entry;		/* index into the symbol cache */
 };
 
-/* The input, in order: each item is a sample or a line of text. */
+/* What an item of the recording is: its low two bits. */
+enum { ITEM_SAMPLE, ITEM_TEXT, ITEM_OBJECT, ITEM_BITS = 2 };
+
+/* The input, in order: each item is a sample, text or a JIT object. */
 struct recording {
-	uint64_t *item;		/* index << 1 | 1 for text, << 1 for samples */
+	uint64_t *item;		/* index << ITEM_BITS | ITEM_* */
 	size_t nr, alloc;
 	struct sample_item *sample;
 	size_t sample_nr, sample_alloc;
@@ -61,7 +66,8 @@ static void help(void)
 	      "Read a pf-record stream (FILE or standard input) and write it\n"
 	      "with each sample symbolized: KIND OBJECT FUNCTION FILE LINE\n"
 	      "INLINED, from the recorded JIT objects' DWARF and the mapped\n"
-	      "files' symbols.\n"
+	      "files' symbols, and each jit record replaced by an object\n"
+	      "record: OBJECT TIME LINES (lines, nolines, bad) NAME.\n"
 	      "\n"
 	      "  -n, --no-demangle  write symbol names as they are\n"
 	      "  -h, --help         show this help\n"
@@ -72,10 +78,15 @@ static void help(void)
 	      stdout);
 }
 
-static void keep_text(struct recording *rec, const char *line, size_t len)
+static void keep_item(struct recording *rec, size_t index, int kind)
 {
 	ALLOC_GROW(rec->item, rec->nr + 1, rec->alloc);
-	rec->item[rec->nr++] = (uint64_t)rec->text_len << 1 | 1;
+	rec->item[rec->nr++] = (uint64_t)index << ITEM_BITS | (uint64_t)kind;
+}
+
+static void keep_text(struct recording *rec, const char *line, size_t len)
+{
+	keep_item(rec, rec->text_len, ITEM_TEXT);
 	ALLOC_GROW(rec->text, rec->text_len + len + 1, rec->text_alloc);
 	memcpy(rec->text + rec->text_len, line, len);
 	rec->text_len += len;
@@ -84,8 +95,7 @@ static void keep_text(struct recording *rec, const char *line, size_t len)
 
 static void keep_sample(struct recording *rec, const struct raw_sample *s)
 {
-	ALLOC_GROW(rec->item, rec->nr + 1, rec->alloc);
-	rec->item[rec->nr++] = (uint64_t)rec->sample_nr << 1;
+	keep_item(rec, rec->sample_nr, ITEM_SAMPLE);
 	ALLOC_GROW(rec->sample, rec->sample_nr + 1, rec->sample_alloc);
 	rec->sample[rec->sample_nr].raw = *s;
 	rec->sample[rec->sample_nr++].entry = 0;
@@ -123,6 +133,13 @@ static void read_recording(struct line_reader *lr, struct recording *rec,
 			rec->nr_bad++;
 			continue;
 		}
+		if (is_kind(lr->buf, "object")) {
+			/* Copied, it would pass for one of our own. */
+			warn("line %" PRIu64 ": object record in a pf-record "
+			     "stream", lr->lineno);
+			rec->nr_bad++;
+			continue;
+		}
 		if (lr->buf[0] == '#' || !is_consumed(lr->buf)) {
 			keep_text(rec, lr->buf, lr->len);
 			continue;
@@ -137,6 +154,8 @@ static void read_recording(struct line_reader *lr, struct recording *rec,
 			bad = native_add_map(natives, f, n);
 		} else if (!strcmp(f[0], "jit")) {
 			bad = jit_add_object(jits, f, n, lr->lineno);
+			if (!bad)	/* its object record goes here */
+				keep_item(rec, jits->nr - 1, ITEM_OBJECT);
 		} else {
 			bad = jit_add_chunk(jits, f, n, lr->lineno);
 		}
@@ -255,7 +274,7 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 		Dwfl *dwfl = NULL;
 
 		if (first->kind == KIND_JIT)
-			dwfl = jit_open(jits, first->group, &mod);
+			dwfl = jit_open(jits, first->group, &mod, 1);
 		else if (first->kind == KIND_NATIVE)
 			dwfl = native_open(natives, first->group, &mod);
 		if (!dwfl)
@@ -268,21 +287,61 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 				break;
 			describe_entry(e, &st, mod, jits, natives);
 		}
+		if (first->kind == KIND_JIT && dwfl)
+			jit_examine(&jits->obj[first->group], mod,
+				    name_style_jit);
 		dwfl_end(dwfl);
 	}
 	free(order);
 }
 
+/* Examine the JIT objects that got no samples, for their records. */
+static void examine_rest(struct jit_set *jits)
+{
+	size_t i;
+
+	for (i = 0; i < jits->nr; i++) {
+		struct jit_object *o = &jits->obj[i];
+		Dwfl_Module *mod = NULL;
+		Dwfl *dwfl;
+
+		if (o->examined || o->unusable)
+			continue;
+		dwfl = jit_open(jits, i, &mod, 0);
+		if (dwfl)
+			jit_examine(o, mod, name_style_jit);
+		dwfl_end(dwfl);
+	}
+}
+
+/* object jit:ID TIME LINES NAME, for the jit record of object o. */
+static void write_object(const struct jit_object *o)
+{
+	enum object_lines lines = o->unusable || !o->examined ? OBJECT_BAD
+							       : o->lines;
+
+	if (o->duplicate)
+		return;	/* a bad line: warned about, dropped */
+	printf("object jit:%" PRIu64 " %" PRIu64 " %s ", o->id, o->time,
+	       object_lines_names[lines]);
+	fput_field(stdout, lines == OBJECT_BAD ? NULL : o->name);
+	putchar('\n');
+}
+
 static void write_symbolized(const struct recording *rec,
-			     const struct sym_cache *cache)
+			     const struct sym_cache *cache,
+			     const struct jit_set *jits)
 {
 	size_t i;
 
 	write_header(stdout, PF_FORMAT_SYMBOLIZE);
 	for (i = 0; i < rec->nr; i++) {
-		size_t idx = (size_t)(rec->item[i] >> 1);
+		size_t idx = (size_t)(rec->item[i] >> ITEM_BITS);
+		int kind = (int)(rec->item[i] & ((1u << ITEM_BITS) - 1));
 
-		if (rec->item[i] & 1) {
+		if (kind == ITEM_OBJECT) {
+			write_object(&jits->obj[idx]);
+		} else if (kind == ITEM_TEXT) {
 			const char *line = rec->text + idx;
 			const char *end = memchr(line, '\n',
 						 rec->text_len - idx);
@@ -367,7 +426,8 @@ int main(int argc, char **argv)
 	range_index_finish(&maps);
 	classify(&rec, &code, &maps, &natives, &cache);
 	describe_all(&cache, &jits, &natives);
-	write_symbolized(&rec, &cache);
+	examine_rest(&jits);
+	write_symbolized(&rec, &cache, &jits);
 
 	rec.nr_bad += jits.nr_bad_lines;
 	if (rec.nr_bad) {

@@ -60,7 +60,11 @@ awk -v cheap="$CHEAP" -v dear="$DEAR" '
 			inl = $2 "@" $4 ":" ($2 == "cheap_loop" ? cheap : dear)
 		print "sample 200 7 7 0", $1, "jit jit:1", $3, $4, $5, inl
 	}
-	END { print "sample 200 7 7 0 7f0000000fff unknown - - - 0 -" }
+	END {
+		print "sample 200 7 7 0 7f0000000fff unknown - - - 0 -"
+		# in place of the jit record: line tables, first function
+		print "object jit:1 100 lines hot_entry"
+	}
 ' rows >hot.want
 
 test_expect 'the object is split over several jitdata records' '
@@ -111,7 +115,7 @@ test_expect 'nested inlining at every instruction, as addr2line -i says' '
 	{ echo "# pf-record 1"; $JIT_RECORDS 1 10 deep.o
 	  sed "s/^/sample 1 7 7 0 /" deep.addrs; } >deep.rec &&
 	"$PFS" deep.rec >deep.out &&
-	{ echo "# pf-symbolize 1"
+	{ echo "# pf-symbolize 1"; echo "object jit:1 10 lines top"
 	  sed "s/^\([^ ]*\) /sample 1 7 7 0 \1 jit jit:1 /" deep.expect; } >deep.want &&
 	test_cmp deep.want deep.out
 '
@@ -188,6 +192,8 @@ test_expect 'no DWARF: the demangled symbol, FILE - and LINE 0' '
 	"$PFS" --no-demangle nodebug.rec >raw.out &&
 	cat nodebug.out raw.out &&
 	printf "%s\n" "# pf-symbolize 1" \
+		"object jit:3 10 nolines plain_helper" \
+		"object jit:4 10 nolines ns::twice(int)" \
 		"sample 20 7 7 0 $p jit jit:3 plain_helper - 0 -" \
 		"sample 20 7 7 0 $n jit jit:3 __main__.outer.<locals>.inner(Array<double,1,C,mutable,aligned>) - 0 -" \
 		"sample 20 7 7 0 $f jit jit:3 cfunc.__main__.f(Array<double,1,C,mutable,aligned>) - 0 -" \

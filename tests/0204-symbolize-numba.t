@@ -9,7 +9,7 @@
 PFS=$TOP/symbolize/pf-symbolize
 [ -x "$PFS" ] || { echo "Bail out! build it: make symbolize/pf-symbolize"; exit 1; }
 PY=$(find_numba_python) || skip_all "no Python with numba"
-for tool in objdump nm base64; do
+for tool in objdump nm readelf base64; do
 	command -v $tool >/dev/null || skip_all "no $tool"
 done
 cd "$T" || exit 1
@@ -119,6 +119,22 @@ done
 for obj in obj.*; do
 	sh "$TOP/tests/jit-records.sh" ${obj#obj.} 500 $obj >>numba.rec
 done
+# In place of each jit record, its object record: an object with rows
+# for the script has line tables and is named after its function (the
+# global one: Numba links weak copies of the functions it calls into
+# it); the others (Numba's run-time helpers, an empty object) have no
+# line tables and are named after their first function, if any.
+for obj in obj.*; do
+	id=${obj#obj.}
+	if [ -s rows.$id ]; then
+		main=$(readelf -sW $obj | awk '$4 == "FUNC" && $5 == "GLOBAL" &&
+			$7 != "UND" && $8 ~ /^_ZN8__main__/ { print $8; exit }')
+		echo "object jit:$id 500 lines $(python_name "$main")"
+	else
+		first=$(readelf -sW $obj | awk '$4 == "FUNC" && $7 != "UND" { print $8; exit }')
+		echo "object jit:$id 500 nolines ${first:--}"
+	fi
+done >>numba.want
 
 test_expect 'Numba registered objects with DWARF for the script' '
 	cat rows.* >rows &&
@@ -179,5 +195,84 @@ test_expect 'Numba code without DWARF: the readable symbol' '
 	"$PFS" wrap.rec >wrap.out && cat wrap.out &&
 	grep -q "^sample 1000 7 7 0 $w jit jit:[0-9]* cpython.__main__.kernel(Array<double,1,C,mutable,aligned>) - 0 -$" wrap.out &&
 	grep -q "^sample 1000 7 7 0 $r jit jit:[0-9]* NRT_incref - 0 -$" wrap.out
+'
+
+# The same script compiled without debug info, as cache=True code from
+# an old cache or pf-record --no-lines gives: no line tables.  The
+# object records say so and name each object after its plain function's
+# symbol; pf-aggregate counts those samples, pf-annotate says where
+# they went.  Samples: 10 at each object's function, 1 at each other
+# function (the wrappers, Numba's run-time helpers).
+mkdir nodebug && (cd nodebug && NUMBA_DEBUGINFO=0 "$PY" ../kern.py >py.out 2>&1)
+rc=$?
+{
+	echo "# pf-record 1"
+	echo "meta lines none"
+	for obj in nodebug/obj.*; do
+		nm --defined-only $obj | awk '$2 ~ /^[TtWw]$/ {
+			n = $3 ~ /^_ZN8__main__/ && $2 == "T" ? 10 : 1
+			sub(/^0+/, "", $1)
+			for (i = 0; i < n; i++) print "sample 1000 7 7 0", $1
+		}'
+	done
+	for obj in nodebug/obj.*; do
+		sh "$TOP/tests/jit-records.sh" ${obj#nodebug/obj.} 500 $obj
+	done
+} >nodebug.rec
+# The Python name and signature, as pf-symbolize writes them.
+signature_name() {
+	case $(python_name "$1") in
+	helper) echo "__main__.helper(double,long%20long)" ;;
+	kernel) echo "__main__.kernel(Array<double,1,C,mutable,aligned>)" ;;
+	make.*) echo "__main__.make.<locals>.inner(Array<double,1,C,mutable,aligned>)" ;;
+	*) echo "?" ;;
+	esac
+}
+test_expect 'without debug info: no line tables, objects named by symbol' '
+	test $rc -eq 0 && test "$(ls nodebug/obj.* | wc -l)" -ge 4 &&
+	! readelf -SW nodebug/obj.* | grep -q "\.debug_line" &&
+	"$PFS" nodebug.rec >nodebug.sym 2>nodebug.err && ! test -s nodebug.err &&
+	for obj in nodebug/obj.*; do
+		id=${obj#nodebug/obj.}
+		main=$(nm --defined-only $obj | awk "\$2 == \"T\" && \$3 ~ /^_ZN8__main__/ { print \$3 }")
+		first=$(readelf -sW $obj | awk "\$4 == \"FUNC\" && \$7 != \"UND\" { print \$8; exit }")
+		if [ -n "$main" ]; then
+			name=$(signature_name "$main")
+		else
+			name=${first:--}
+		fi
+		echo "object jit:$id 500 nolines $name"
+	done >objects.want &&
+	grep "^object " nodebug.sym >objects &&
+	test_cmp objects.want objects &&
+	grep -q " nolines __main__.kernel(Array<double,1,C,mutable,aligned>)$" objects &&
+	grep -q " nolines nrt_atomic_add$" objects
+'
+test_expect 'pf-aggregate counts them in NOLINES, per object in nolines records' '
+	pf-aggregate nodebug.sym >nodebug.agg &&
+	cat nodebug.agg &&
+	jit=$(grep -c " jit jit:" nodebug.sym) &&
+	grep -x "total $jit $jit 0 0 0 $jit 0 $jit 0" nodebug.agg &&
+	! grep -q "^object \|^line " nodebug.agg &&
+	for obj in nodebug/obj.*; do
+		id=${obj#nodebug/obj.}
+		n=$(grep -c " jit jit:$id " nodebug.sym)
+		if [ "$n" -gt 0 ]; then
+			grep -q "^nolines $n [0-9.]* jit:$id " nodebug.agg || return 1
+		fi
+	done &&
+	awk "\$1 == \"nolines\" { n += \$2 } END { exit n != $jit }" nodebug.agg
+'
+test_expect 'pf-annotate: a function-level profile, and why' '
+	pf-annotate --min-percent=0 nodebug.agg >nodebug.txt 2>nodebug.aerr &&
+	cat nodebug.txt && ! test -s nodebug.aerr &&
+	grep -x "# line tables: none (pf-record --no-lines): function-level profile" nodebug.txt &&
+	grep -A4 -x "# 100.0% of samples are in JIT code without line tables:" nodebug.txt >note &&
+	grep -q "^#   __main__.kernel(Array<double,1,C,mutable,aligned>) [0-9.]*%,$" note &&
+	grep -q "^#   (recorded with pf-record --no-lines)$" note &&
+	grep -q "^## __main__.kernel(Array<double,1,C,mutable,aligned>) (no line table), [0-9.]*%$" nodebug.txt &&
+	grep -q "^## __main__.helper(double,long long) (no line table), [0-9.]*%$" nodebug.txt &&
+	grep -q "^## Numba runtime (no line table), [0-9.]*%$" nodebug.txt &&
+	! grep -q "no JIT sample has a source line" nodebug.txt
 '
 done_testing

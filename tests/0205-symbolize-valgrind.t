@@ -20,6 +20,9 @@ HOT=$TOP/tests/fixtures/hot.c
 cc -O1 -g -fno-pic -c -o hot.tmp.o "$HOT" &&
 objcopy --change-section-address .text=0x7f0000001000 hot.tmp.o hot.o &&
 objcopy --change-section-address .text=0x7f0000011001 hot.tmp.o odd.o &&
+cc -O1 -fno-pic -c -o plain.tmp.o "$HOT" &&
+objcopy --change-section-address .text=0x7f0000021000 plain.tmp.o plain.o &&
+objcopy --change-section-address .text=0x7f0000031000 hot.tmp.o far.o &&
 cc -O1 -g -shared -fPIC -o libhot.so "$HOT" ||
 	{ echo "Bail out! cannot make the test objects"; exit 1; }
 LIBC=$(ldd /bin/sh 2>/dev/null | awk '$1 ~ /^libc\.so/ { print $3 }')
@@ -48,6 +51,10 @@ text_line=$(readelf -lW libhot.so | awk '$1 == "LOAD" && / R E / { print $2; exi
 	head -c 1500 hot.o >cut.o
 	$JIT_RECORDS 3 10 cut.o
 	$JIT_RECORDS 4 10 odd.o
+	# without DWARF, sampled; and an object nobody sampled
+	$JIT_RECORDS 5 10 plain.o
+	echo "sample 20 7 7 0 7f0000021000"
+	$JIT_RECORDS 6 10 far.o
 	echo "jitdata 9 0 AAAA"
 	echo "sample bad"
 	echo "future record"
@@ -63,6 +70,8 @@ test_expect 'valgrind finds no errors and no leaks' '
 	test $rc -eq 1 &&
 	grep -q " jit jit:1 mix " all.out &&
 	grep -q " native $T/libhot.so mix " all.out &&
+	grep -qx "object jit:5 10 nolines hot_entry" all.out &&
+	grep -qx "object jit:6 10 lines hot_entry" all.out &&
 	! grep -q "Invalid\|uninitialised\|definitely\|indirectly\|possibly\|still reachable" vg.log
 '
 test_expect 'no file descriptor of its own left open' '

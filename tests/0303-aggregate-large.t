@@ -6,7 +6,10 @@
 N=200000
 
 # A linear congruential generator picks each sample's kind, thread,
-# function, file, line and inline chain (entries may repeat).
+# JIT object, function, file, line and inline chain (entries may
+# repeat).  The object records come after the samples, as pf-symbolize
+# writes them in place of pf-record's jit records: every third object
+# has no line tables (nolines), every fifth is bad.
 awk -v n=$N 'BEGIN {
 	print "# pf-symbolize 1"
 	print "meta command python3 big.py"
@@ -24,7 +27,7 @@ awk -v n=$N 'BEGIN {
 			for (c = 0; c < int(x / 4194304) % 4; c++)
 				chain = chain (c ? ";" : "") "g" c % 2 "@/src/m" c % 2 ".py:" \
 					int(x / (2 ^ (c + 3))) % 3 + 1
-			print head " jit jit:1 f" int(x / 256) % 5 " " file " " line " " (chain == "" ? "-" : chain)
+			print head " jit jit:" 1 + int(x / 128) % 20 " f" int(x / 256) % 5 " " file " " line " " (chain == "" ? "-" : chain)
 		} else if (k < 85) {
 			print head " native /usr/lib/libm.so.6 " (k < 80 ? "pow" : "-") " - 0 -"
 		} else if (k < 93) {
@@ -34,8 +37,14 @@ awk -v n=$N 'BEGIN {
 		}
 		if (i % 10000 == 0)
 			print "lost " i " 3"
+		if (i % 25000 == 0)
+			print "throttle " i
+		if (i == n / 2)
+			print "object jit:7 1 lines f1"
 	}
 	print "thread 1 99 100 main"
+	for (o = 1; o <= 21; o++)
+		print "object jit:" o " 1 " (o % 3 == 0 ? "nolines" : o % 5 == 0 ? "bad" : "lines") " f" o % 5
 }' >"$T/big.sym"
 
 test_expect 'it runs without complaint' '
@@ -43,15 +52,30 @@ test_expect 'it runs without complaint' '
 	test ! -s "$T/err"
 '
 
-test_expect 'total matches the samples by kind, unresolved and lost' '
-	awk "\$1 == \"sample\" { n++; k[\$7]++
+test_expect 'total matches the samples by kind, unresolved, lost, nolines, throttled' '
+	awk "\$1 == \"sample\" { n++; k[\$7]++; if (\$7 == \"jit\") obj[\$8]++
 		if (\$7 == \"unknown\" || (\$7 == \"jit\" && (\$10 == \"-\" || \$11 == 0))) u++ }
 	     \$1 == \"lost\" { l += \$3 }
-	     END { print \"total\", n, k[\"jit\"] + 0, k[\"native\"] + 0, k[\"kernel\"] + 0, k[\"unknown\"] + 0, u, l }" \
+	     \$1 == \"throttle\" { t++ }
+	     \$1 == \"object\" { lines[\$2] = \$4 }
+	     END { for (o in obj) if (lines[o] == \"nolines\") nl += obj[o]
+		   print \"total\", n, k[\"jit\"] + 0, k[\"native\"] + 0, k[\"kernel\"] + 0, k[\"unknown\"] + 0, u, l, nl, t }" \
 		"$T/big.sym" >"$T/total.expected" &&
 	grep "^total" "$T/big.agg" >"$T/total" &&
 	test_cmp "$T/total.expected" "$T/total" &&
-	grep -x "total $N [0-9]* [0-9]* [0-9]* [0-9]* [0-9]* 60" "$T/big.agg"
+	grep -x "total $N [0-9]* [0-9]* [0-9]* [0-9]* [0-9]* 60 [1-9][0-9]* 8" "$T/big.agg"
+'
+
+test_expect 'nolines records: the samples of each object without line tables' '
+	awk "\$1 == \"sample\" && \$7 == \"jit\" { obj[\$8]++ }
+	     \$1 == \"object\" { lines[\$2] = \$4; name[\$2] = \$5 }
+	     END { for (o in obj) if (lines[o] == \"nolines\")
+			print obj[o], sprintf(\"%.2f\", 100 * obj[o] / $N), o, name[o] }" \
+		"$T/big.sym" | sort -k1,1nr -k3,3 >"$T/nolines.expected" &&
+	awk "\$1 == \"nolines\" { print \$2, \$3, \$4, \$5 }" "$T/big.agg" >"$T/nolines" &&
+	test_cmp "$T/nolines.expected" "$T/nolines" &&
+	test "$(wc -l <"$T/nolines")" -eq 6 &&
+	! grep -q "^object \|^throttle " "$T/big.agg"
 '
 
 test_expect 'line SELF and TOTAL match, key by key' '

@@ -42,9 +42,10 @@ test_expect 'annotated source, run from the top directory (golden)' '
 '
 
 test_expect 'summary: samples, outside, unresolved, lost; the command' '
-	sed -n 1,2p "$T/out" >"$T/summary" &&
+	sed -n 1,3p "$T/out" >"$T/summary" &&
 	cat >"$T/summary.expected" <<-\EOT &&
-	# 1030 samples, 9.7% outside JIT code, 2.5% unresolved, 3 lost
+	# 1030 samples, 9.7% outside JIT code, 2.5% unresolved
+	# 3 samples lost (ring buffer full): shares may be skewed
 	# command: python3 tests/data/simple.py --label '"'"'my run'"'"'
 	EOT
 	test_cmp "$T/summary.expected" "$T/summary"

@@ -43,7 +43,7 @@ awk -v src="$D/simple.py" 'BEGIN {
 test_expect 'pf-aggregate' '
 	pf-aggregate -g line,function "$T/run.sym" >"$T/run.agg" 2>"$T/agg.err" &&
 	test ! -s "$T/agg.err" &&
-	grep -x "total 10000 9300 600 100 0 60 17" "$T/run.agg"
+	grep -x "total 10000 9300 600 100 0 60 17 0 0" "$T/run.agg"
 '
 
 test_expect 'pf-annotate (golden)' '
@@ -62,9 +62,10 @@ test_expect 'the lines add up: 78.7% + 0.3% + 2.0% self, 11.4% inlined' '
 '
 
 test_expect 'summary: outside JIT code, unresolved, lost' '
-	sed -n 1,3p "$T/run.out" >"$T/summary" &&
+	sed -n 1,4p "$T/run.out" >"$T/summary" &&
 	cat >"$T/summary.expected" <<-\EOT &&
-	# 10000 samples, 7.0% outside JIT code, 0.6% unresolved, 17 lost
+	# 10000 samples, 7.0% outside JIT code, 0.6% unresolved
+	# 17 samples lost (ring buffer full): shares may be skewed
 	# command: /usr/bin/python3 tests/data/simple.py
 	# outside JIT code: 4.2% python3.11 (_PyEval_EvalFrameDefault 3.0%, PyObject_Call 1.2%),
 	EOT

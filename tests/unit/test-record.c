@@ -194,6 +194,52 @@ static void test_inline_entry(void)
 	   "a bad second entry is reported after a good first one");
 }
 
+static void test_object_record(void)
+{
+	static const char *const bad[][2] = {
+		{ "object jit:1 5 lines", "four fields" },
+		{ "object - 5 lines f", "OBJECT missing" },
+		{ "object jit%1 5 lines f", "bad escape in OBJECT" },
+		{ "object jit:1 x lines f", "TIME not a number" },
+		{ "object jit:1 -5 lines f", "negative TIME" },
+		{ "object jit:1 5 Lines f", "LINES in upper case" },
+		{ "object jit:1 5 some f", "unknown LINES" },
+		{ "object jit:1 5  f", "empty LINES" },
+		{ "object jit:1 5 nolines f%ZZ", "bad escape in NAME" },
+	};
+	struct object_record o;
+	enum object_lines l;
+	size_t n, i;
+
+	ok(!strcmp(object_lines_names[OBJECT_LINES], "lines") &&
+	   !strcmp(object_lines_names[OBJECT_NOLINES], "nolines") &&
+	   !strcmp(object_lines_names[OBJECT_BAD], "bad"),
+	   "LINES names are those of FORMAT.md");
+	ok(parse_object_lines("nolines", &l) == 0 && l == OBJECT_NOLINES &&
+	   parse_object_lines("bad", &l) == 0 && l == OBJECT_BAD &&
+	   parse_object_lines("line", &l) == -1, "LINES values parse");
+
+	n = split("object jit:3 91542551020000 lines moving_average",
+		  PF_MAX_FIELDS);
+	ok(parse_object_record(f, n, &o) == 0 && o.time == 91542551020000ULL &&
+	   o.lines == OBJECT_LINES, "an object record parses");
+	is_str(o.object, "jit:3", "OBJECT");
+	is_str(o.name, "moving_average", "NAME");
+	n = split("object jit:4 1 nolines __main__.h(long%20long) new1 new2",
+		  PF_MAX_FIELDS);
+	ok(parse_object_record(f, n, &o) == 0 && o.lines == OBJECT_NOLINES,
+	   "fields after NAME are ignored");
+	is_str(o.name, "__main__.h(long long)", "NAME is unescaped");
+	n = split("object jit:5 1 bad - new1", 5);
+	ok(parse_object_record(f, n, &o) == 0 && o.lines == OBJECT_BAD &&
+	   !o.name, "'-' NAME is NULL, also when it holds the rest of the line");
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		n = split(bad[i][0], PF_MAX_FIELDS);
+		ok(parse_object_record(f, n, &o) == -1,
+		   "object record rejected: %s", bad[i][1]);
+	}
+}
+
 /* expect_header in a child: it dies on a bad header. */
 struct header_case {
 	const char *text;
@@ -288,6 +334,7 @@ int main(void)
 	test_sample_kind();
 	test_sym_sample();
 	test_inline_entry();
+	test_object_record();
 	test_header();
 	test_write_header();
 	return done_testing();

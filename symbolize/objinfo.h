@@ -1,0 +1,26 @@
+/*
+ * objinfo.h - what a JIT object holds, for its object record: whether
+ * it has line tables, and the name of its main function.
+ */
+#ifndef PF_SYMBOLIZE_OBJINFO_H
+#define PF_SYMBOLIZE_OBJINFO_H
+
+#include "demangle.h"
+#include "jit.h"
+
+#include <elfutils/libdwfl.h>
+
+/*
+ * Set o->lines, o->name and o->examined from mod, the object opened by
+ * jit_open().  LINES is OBJECT_LINES when a compilation unit has a line
+ * table with at least one row (the table the samples' lines come from),
+ * else OBJECT_NOLINES.  NAME is the DW_AT_name of the first
+ * DW_TAG_subprogram with code (for Numba the Python name); without one
+ * the first FUNC symbol, preferring global functions, and plain
+ * functions to Numba's wrappers (cpython.*, cfunc.*) and run-time
+ * helpers (NRT_*, nrt_*), written in style; else NULL.
+ */
+void jit_examine(struct jit_object *o, Dwfl_Module *mod,
+		 enum name_style style);
+
+#endif
