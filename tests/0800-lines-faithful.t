@@ -79,6 +79,12 @@ test_expect 'cache=True: a second profiled run loads its line tables from the pf
 	grep -q " jit jit:[0-9]* cached_kernel [^ ]*/cached.py $hot " "$T/cached2.sym"
 '
 
+test_expect 'no warnings a plain run would not print (parfor gufuncs have no source)' '
+	pf-record -q -o "$T/pr.rec" -- "$py" "$prog/prange.py" 0.2 >/dev/null 2>"$T/pr.err" &&
+	"$py" "$prog/prange.py" 0.2 >/dev/null 2>"$T/pr-plain.err" &&
+	test_cmp "$T/pr-plain.err" "$T/pr.err"
+'
+
 test_expect 'python -E and -I: a warning that Numba gets no line tables' '
 	pf-record -q -o "$T/e.rec" -- "$py" -E -c "pass" 2>"$T/e.err" &&
 	grep -q "python -E ignores PYTHONPATH" "$T/e.err" &&

@@ -110,7 +110,29 @@ def _patch(compiler):
             return ctx
 
     compiler._make_subtarget = _make_subtarget
-    os.environ["PF_SHIM_ACTIVE"] = "1"
+    _quiet_missing_source()
+
+
+def _quiet_missing_source():
+    """Numba warns when it cannot find the source of a function it emits
+    debug info for; parfor gufuncs are generated code with no source, so
+    a plain run never shows that warning and a profiled one must not."""
+    import warnings
+    try:
+        from numba.core import lowering
+        from numba.core.errors import NumbaDebugInfoWarning
+        compute = lowering.Lower._compute_def_location
+    except (ImportError, AttributeError):
+        return
+
+    def _compute_def_location(self):
+        if getattr(self.flags, "debuginfo", True):
+            return compute(self)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NumbaDebugInfoWarning)
+            return compute(self)
+
+    lowering.Lower._compute_def_location = _compute_def_location
 
 
 class _Loader(importlib.abc.Loader):
