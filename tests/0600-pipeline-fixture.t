@@ -91,6 +91,13 @@ test_expect 'an object unregistered before exit is still in the recording' '
 	grep -q " jit jit:1 dear_loop " "$T/unreg.sym"
 '
 
+test_expect '-F 20000: at least 90% of the requested samples per CPU second' '
+	pf-record -q -F 20000 -o "$T/f20k.rec" -- "$fx" run 1 >/dev/null &&
+	grep -q "^meta frequency 20000$" "$T/f20k.rec" &&
+	n=$(grep -c "^sample " "$T/f20k.rec") && echo "samples $n" &&
+	[ "$n" -ge 18000 ] && ! grep -q "^lost " "$T/f20k.rec"
+'
+
 test_expect 'a saved recording symbolizes the same way twice' '
 	pf-symbolize "$T/fx.rec" >"$T/fx2.sym" && test_cmp "$T/fx.sym" "$T/fx2.sym"
 '
