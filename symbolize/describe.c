@@ -174,13 +174,63 @@ static Dwarf_Word call_line(Dwarf_Die *die)
 	return line;
 }
 
+/* The pseudo file of a unit, and the function its code belongs to. */
+struct pseudo {
+	const char *name;	/* the unit's name ("<string>"), or NULL */
+	const struct region_owner *owner;	/* or NULL: not found */
+};
+
+/* Is path the unit's pseudo file, alone or after a directory? */
+static int is_unit_file(const struct pseudo *ps, const char *path)
+{
+	size_t n = strlen(path), m = strlen(ps->name);
+
+	return n >= m && !strcmp(path + n - m, ps->name) &&
+	       (n == m || path[n - m - 1] == '/');
+}
+
+/* The file to write for path, a file of the unit, at line. */
+static const char *map_file(const struct pseudo *ps, const char *path,
+			    uint64_t line)
+{
+	if (!ps->name || !path || !is_unit_file(ps, path))
+		return path;
+	if (ps->owner && line > 0 && line >= (uint64_t)ps->owner->first_line)
+		return ps->owner->file;
+	return ps->name;
+}
+
+/*
+ * Set up ps for code of function fn in unit cudie: nothing unless the
+ * unit is a pseudo file.
+ */
+static void find_pseudo(struct describe_state *st, Dwfl_Module *mod,
+			Dwarf_Die *cudie, Dwarf_Die *fn, struct pseudo *ps)
+{
+	const char *name = dwarf_diename(cudie), *linkage = NULL;
+
+	if (!st->regions || !name || !is_pseudo_file(name))
+		return;
+	ps->name = name;
+	if (fn) {
+		linkage = die_string(fn, DW_AT_linkage_name);
+		if (!linkage)
+			linkage = die_string(fn, DW_AT_MIPS_linkage_name);
+		if (!linkage)
+			linkage = die_string(fn, DW_AT_name);
+	}
+	if (linkage && *linkage)
+		ps->owner = region_find(st->regions, st->self, mod, linkage);
+}
+
 /*
  * Write the call sites of scopes[first+1 .. n-1], innermost first;
  * scopes[first] is the real function, called outer.
  */
 static void write_chain(FILE *fp, Dwarf_Die *scopes, int first, int n,
 			const char *outer, Dwarf_Die *cudie,
-			enum name_source source, enum name_style style)
+			const struct pseudo *ps, enum name_source source,
+			enum name_style style)
 {
 	int i;
 
@@ -190,6 +240,7 @@ static void write_chain(FILE *fp, Dwarf_Die *scopes, int first, int n,
 	}
 	for (i = n - 1; i > first; i--) {
 		char *caller = NULL;
+		uint64_t line = call_line(&scopes[i]);
 
 		if (i - 1 > first)
 			caller = die_function_name(&scopes[i - 1], source,
@@ -198,8 +249,9 @@ static void write_chain(FILE *fp, Dwarf_Die *scopes, int first, int n,
 			fputc(';', fp);
 		fput_field(fp, caller ? caller : outer);
 		fputc('@', fp);
-		fput_field(fp, call_file(&scopes[i], cudie));
-		fprintf(fp, ":%" PRIu64, (uint64_t)call_line(&scopes[i]));
+		fput_field(fp, map_file(ps, call_file(&scopes[i], cudie),
+					line));
+		fprintf(fp, ":%" PRIu64, line);
 		free(caller);
 	}
 }
@@ -213,9 +265,11 @@ void describe_address(FILE *fp, struct describe_state *st,
 	Dwarf_Line *line = NULL;
 	const char *file = NULL;
 	char *outer = NULL, *inner = NULL;
-	int lineno = 0, n = 0, first;
+	int lineno = 0, n = 0, first, have_cu;
+	struct pseudo ps = { NULL, NULL };
 
-	if (find_cu(st, mod, addr, &cudie, &bias) == 0) {
+	have_cu = find_cu(st, mod, addr, &cudie, &bias) == 0;
+	if (have_cu) {
 		line = dwarf_getsrc_die(&cudie, addr - bias);
 		if (line && dwarf_lineno(line, &lineno) == 0 && lineno > 0)
 			file = dwarf_linesrc(line, NULL, NULL);
@@ -235,13 +289,20 @@ void describe_address(FILE *fp, struct describe_state *st,
 		outer = die_function_name(&scopes[first], source, style);
 	if (n > 0 && first < n - 1)
 		inner = die_function_name(&scopes[n - 1], source, style);
+	if (have_cu)
+		find_pseudo(st, mod, &cudie, n > 0 ? &scopes[first] : NULL,
+			    &ps);
+	if (ps.owner) {
+		free(outer);
+		outer = xstrdup(ps.owner->function);
+	}
 
 	fput_field(fp, inner ? inner : outer);
 	fputc(' ', fp);
-	fput_field(fp, file);
+	fput_field(fp, map_file(&ps, file, (uint64_t)lineno));
 	fprintf(fp, " %d ", lineno);
 	write_chain(fp, scopes, first < 0 ? 0 : first, n, outer, &cudie,
-		    source, style);
+		    &ps, source, style);
 	free(inner);
 	free(outer);
 }

@@ -5,6 +5,7 @@
 #define PF_SYMBOLIZE_DESCRIBE_H
 
 #include "demangle.h"
+#include "region.h"
 
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -17,12 +18,15 @@ enum name_source {
 
 /*
  * What describe_address() remembers between calls for one module; the
- * caller zeroes it before the first call for each module.
+ * caller zeroes it before the first call for each module, and for JIT
+ * code sets regions and self.
  */
 struct describe_state {
 	int have_cu;
 	Dwarf_Die cu;		/* the compilation unit found last */
 	Dwarf_Addr bias;
+	struct region_finder *regions;	/* or NULL: pseudo files as such */
+	size_t self;		/* the JIT object described, for regions */
 };
 
 /*
@@ -34,6 +38,13 @@ struct describe_state {
  * DIEs' call sites.  Without DWARF, FUNCTION is the ELF symbol and the
  * rest unknown.  source says where a function that is not inlined gets
  * its name from; both fall back to the other.
+ *
+ * A function of a compile unit named as a pseudo file ("<string>")
+ * belongs to the function region_find() names, when st->regions is
+ * set and it finds one: that function is FUNCTION, and lines of the
+ * pseudo file (also in INLINED) are lines of its file, except those
+ * before its declaration line.  Lines of a pseudo file that stay so
+ * are written with the unit's name alone, without the directory.
  */
 void describe_address(FILE *fp, struct describe_state *st,
 		      Dwfl_Module *mod, Dwarf_Addr addr,

@@ -30,6 +30,8 @@ void jit_set_release(struct jit_set *js)
 	for (i = 0; i < js->nr; i++) {
 		free(js->obj[i].image);
 		free(js->obj[i].name);
+		free(js->obj[i].main_file);
+		free(js->obj[i].main_linkage);
 	}
 	for (i = 0; i < js->chunk_nr; i++)
 		free(js->chunk[i].data);

@@ -37,6 +37,10 @@ struct jit_object {
 	int examined;		/* lines and name are known */
 	enum object_lines lines;	/* for its object record */
 	char *name;		/* its main function, readable, or NULL */
+	char *main_file;	/* the main function's source file, when
+				   its compile unit is a real file */
+	char *main_linkage;	/* the main function's linkage name */
+	int main_line;		/* the main function's declaration line */
 };
 
 struct jit_set {

@@ -1,5 +1,6 @@
 /* objinfo.c - see objinfo.h */
 #include "objinfo.h"
+#include "region.h"
 #include "util.h"
 
 #include <dwarf.h>
@@ -31,59 +32,105 @@ static int has_line_table(Dwarf *dw)
 	return 0;
 }
 
-static const char *die_name(Dwarf_Die *die)
+static const char *die_string(Dwarf_Die *die, unsigned int name)
 {
 	Dwarf_Attribute attr;
 
-	if (!dwarf_attr_integrate(die, DW_AT_name, &attr))
+	if (!dwarf_attr_integrate(die, name, &attr))
 		return NULL;
 	return dwarf_formstring(&attr);
 }
 
-/* The name of the first subprogram with code under parent, or NULL. */
-static const char *first_function(Dwarf_Die *parent, int depth)
+static const char *die_name(Dwarf_Die *die)
+{
+	return die_string(die, DW_AT_name);
+}
+
+/* Find the first subprogram with code and a name under parent. */
+static int first_function(Dwarf_Die *parent, int depth, Dwarf_Die *fn)
 {
 	Dwarf_Die child;
 	const char *name;
 
 	if (depth > MAX_DEPTH || dwarf_child(parent, &child) != 0)
-		return NULL;
+		return -1;
 	do {
 		switch (dwarf_tag(&child)) {
 		case DW_TAG_subprogram:
 			if ((dwarf_hasattr(&child, DW_AT_low_pc) ||
 			     dwarf_hasattr(&child, DW_AT_ranges)) &&
-			    (name = die_name(&child)) && *name)
-				return name;
+			    (name = die_name(&child)) && *name) {
+				*fn = child;
+				return 0;
+			}
 			break;
 		case DW_TAG_namespace:
 		case DW_TAG_module:
-			if ((name = first_function(&child, depth + 1)))
-				return name;
+			if (first_function(&child, depth + 1, fn) == 0)
+				return 0;
 			break;
 		default:
 			break;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
-	return NULL;
+	return -1;
 }
 
-static const char *dwarf_main_function(Dwarf *dw)
+/* The first subprogram with code of the first unit that has one. */
+static int dwarf_main_function(Dwarf *dw, Dwarf_Die *cudie, Dwarf_Die *fn)
 {
 	Dwarf_CU *cu = NULL;
 	Dwarf_Half version;
 	uint8_t unit_type;
-	Dwarf_Die cudie, sub;
-	const char *name;
+	Dwarf_Die sub;
 
-	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie,
+	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, cudie,
 			       &sub) == 0) {
 		if (unit_type != DW_UT_compile && unit_type != DW_UT_partial)
 			continue;
-		if ((name = first_function(&cudie, 0)))
-			return name;
+		if (first_function(cudie, 0, fn) == 0)
+			return 0;
 	}
-	return NULL;
+	return -1;
+}
+
+/*
+ * The source file of function fn of unit cudie as its lines give it:
+ * its declaration file, else the file of its first line.
+ */
+static const char *function_file(Dwarf_Die *cudie, Dwarf_Die *fn)
+{
+	const char *file = dwarf_decl_file(fn);
+	Dwarf_Addr low;
+	Dwarf_Line *line;
+
+	if (!file && dwarf_lowpc(fn, &low) == 0 &&
+	    (line = dwarf_getsrc_die(cudie, low)))
+		file = dwarf_linesrc(line, NULL, NULL);
+	return file;
+}
+
+/* Set the main_* fields of o from its main function fn of unit cudie. */
+static void main_source(struct jit_object *o, Dwarf_Die *cudie,
+			Dwarf_Die *fn)
+{
+	const char *cu_name = dwarf_diename(cudie), *file, *linkage;
+	int line;
+
+	linkage = die_string(fn, DW_AT_linkage_name);
+	if (!linkage)
+		linkage = die_string(fn, DW_AT_MIPS_linkage_name);
+	if (!linkage)
+		linkage = die_name(fn);
+	if (linkage && *linkage)
+		o->main_linkage = xstrdup(linkage);
+	if (dwarf_decl_line(fn, &line) == 0 && line > 0)
+		o->main_line = line;
+	if (!cu_name || is_pseudo_file(cu_name))
+		return;
+	file = function_file(cudie, fn);
+	if (file && !is_pseudo_file(file))
+		o->main_file = xstrdup(file);
 }
 
 /* 0 a global plain function, 1 another plain one, 2 wrapper or helper. */
@@ -133,13 +180,19 @@ void jit_examine(struct jit_object *o, Dwfl_Module *mod,
 {
 	Dwarf_Addr bias;
 	Dwarf *dw = dwfl_module_getdwarf(mod, &bias);
-	const char *name = dw ? dwarf_main_function(dw) : NULL;
+	Dwarf_Die cudie, fn;
 
 	o->lines = dw && has_line_table(dw) ? OBJECT_LINES : OBJECT_NOLINES;
 	free(o->name);
-	if (name)
-		o->name = readable_name(name, style);
-	else
+	free(o->main_file);
+	free(o->main_linkage);
+	o->main_file = o->main_linkage = NULL;
+	o->main_line = 0;
+	if (dw && dwarf_main_function(dw, &cudie, &fn) == 0) {
+		o->name = readable_name(die_name(&fn), style);
+		main_source(o, &cudie, &fn);
+	} else {
 		o->name = symtab_main_function(mod, style);
+	}
 	o->examined = 1;
 }

@@ -1,6 +1,7 @@
 /*
  * objinfo.h - what a JIT object holds, for its object record: whether
- * it has line tables, and the name of its main function.
+ * it has line tables, and the name of its main function; and where its
+ * main function is, for region.h.
  */
 #ifndef PF_SYMBOLIZE_OBJINFO_H
 #define PF_SYMBOLIZE_OBJINFO_H
@@ -18,7 +19,12 @@
  * DW_TAG_subprogram with code (for Numba the Python name); without one
  * the first FUNC symbol, preferring global functions, and plain
  * functions to Numba's wrappers (cpython.*, cfunc.*) and run-time
- * helpers (NRT_*, nrt_*), written in style; else NULL.
+ * helpers (NRT_*, nrt_*), written in style; else NULL.  For the
+ * main function from DWARF, also o->main_linkage (DW_AT_linkage_name,
+ * else DW_AT_name as C has it), o->main_line (DW_AT_decl_line) and,
+ * when its compile unit is a real file, not a pseudo file like
+ * "<string>", o->main_file (the declaration file, else the file of its
+ * first line, written as the line table writes it).
  */
 void jit_examine(struct jit_object *o, Dwfl_Module *mod,
 		 enum name_style style);

@@ -11,7 +11,9 @@
  * described one object at a time (so only one libdwfl session is open
  * at once), every JIT object is examined for its object record (line
  * tables, main function: in the same session when it got samples), and
- * the stream is written out in its original order.
+ * the stream is written out in its original order.  Code compiled from
+ * a pseudo file (Numba's prange loops) is given to the function it was
+ * made from (region.h), looked up among the other objects as needed.
  */
 #include "describe.h"
 #include "escape.h"
@@ -21,6 +23,7 @@
 #include "objinfo.h"
 #include "ranges.h"
 #include "record.h"
+#include "region.h"
 #include "symcache.h"
 #include "util.h"
 
@@ -261,8 +264,10 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 			 struct native_set *natives)
 {
 	uint32_t *order = xreallocarray(NULL, cache->nr, sizeof(*order));
+	struct region_finder regions;
 	size_t i, j;
 
+	region_finder_init(&regions, jits, name_style_jit);
 	for (i = 0; i < cache->nr; i++)
 		order[i] = (uint32_t)i;
 	sort_cache = cache;
@@ -280,6 +285,10 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 		if (!dwfl)
 			mod = NULL;
 		memset(&st, 0, sizeof(st));
+		if (first->kind == KIND_JIT) {
+			st.regions = &regions;
+			st.self = first->group;
+		}
 		for (j = i; j < cache->nr; j++) {
 			struct sym_entry *e = &cache->entry[order[j]];
 
@@ -287,11 +296,14 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 				break;
 			describe_entry(e, &st, mod, jits, natives);
 		}
-		if (first->kind == KIND_JIT && dwfl)
+		/* Maybe examined already, for another's samples. */
+		if (first->kind == KIND_JIT && dwfl &&
+		    !jits->obj[first->group].examined)
 			jit_examine(&jits->obj[first->group], mod,
 				    name_style_jit);
 		dwfl_end(dwfl);
 	}
+	region_finder_release(&regions);
 	free(order);
 }
 
