@@ -1,0 +1,47 @@
+#!/bin/sh
+# parallel=True under each threading layer this machine has: every
+# worker thread is sampled, and the prange loop's lines are the user's.
+. "$(dirname "$0")/lib.sh"
+
+py=$(find_numba_python) || skip_all "no Python interpreter with numba (apt-get install python3-numba)"
+src=$TOP/tests/programs/prange.py
+ninety=$(grep -n '# NINETY' "$src" | cut -d: -f1)
+ten=$(grep -n '# TEN' "$src" | cut -d: -f1)
+
+layer_works() {
+	NUMBA_THREADING_LAYER=$1 "$py" -c "
+from numba import njit, prange, threading_layer
+import numpy as np
+@njit(parallel=True)
+def f(a):
+    s = 0.0
+    for i in prange(a.shape[0]):
+        s += a[i]
+    return s
+f(np.ones(100))
+assert threading_layer() == '$1'
+" >/dev/null 2>&1
+}
+
+for layer in workqueue omp tbb; do
+	if ! layer_works $layer; then
+		echo "# threading layer $layer is not available here"
+		continue
+	fi
+	test_expect "$layer: all threads sampled, 90:10 lines in the user's file" '
+		NUMBA_THREADING_LAYER='$layer' NUMBA_NUM_THREADS=2 \
+			pf-record -q -o "$T/'$layer'.rec" -- "$py" "$src" 2 >/dev/null &&
+		pf-symbolize "$T/'$layer'.rec" >"$T/'$layer'.sym" &&
+		pf-aggregate -g line,thread "$T/'$layer'.sym" >"$T/'$layer'.agg" &&
+		awk "\$1 == \"thread\" && \$4 > 200 { n++ } END { print n, \"busy threads\"; exit !(n >= 2) }" "$T/'$layer'.agg" &&
+		awk -v a="$ninety" -v b="$ten" -v f="$src" "
+			\$1 == \"line\" && \$6 == f && \$7 == a { n90 = \$2 }
+			\$1 == \"line\" && \$6 == f && \$7 == b { n10 = \$2 }
+			END { print n90, n10; exit !(n10 > 0 && n90 / n10 > 6 && n90 / n10 < 13) }
+		" "$T/'$layer'.agg" &&
+		! grep -q "<string>.* $ninety " "$T/'$layer'.sym"
+	'
+done
+
+[ "$test_count" -gt 0 ] || skip_all "no threading layer works"
+done_testing
