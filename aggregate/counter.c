@@ -18,6 +18,7 @@ void counter_table_release(struct counter_table *t)
 	for (i = 0; i < t->nr; i++) {
 		free(t->items[i].s1);
 		free(t->items[i].s2);
+		free(t->items[i].s3);
 	}
 	free(t->items);
 	free(t->key);
@@ -40,19 +41,20 @@ static size_t put_string(struct counter_table *t, size_t len, const char *s)
 	return len + slen + 1;
 }
 
-struct counter *counter_get(struct counter_table *t, enum sample_kind kind,
-			    const char *s1, uint32_t n1, uint32_t n2,
-			    const char *s2)
+struct counter *counter_get(struct counter_table *t,
+			    const struct counter_key *k)
 {
-	size_t len = 9, *slot;
+	size_t len = 13, *slot;
 	int added;
 
 	ALLOC_GROW(t->key, len, t->key_alloc);
-	t->key[0] = (char)kind;
-	memcpy(t->key + 1, &n1, 4);
-	memcpy(t->key + 5, &n2, 4);
-	len = put_string(t, len, s1);
-	len = put_string(t, len, s2);
+	t->key[0] = (char)k->kind;
+	memcpy(t->key + 1, &k->n1, 4);
+	memcpy(t->key + 5, &k->n2, 4);
+	memcpy(t->key + 9, &k->n3, 4);
+	len = put_string(t, len, k->s1);
+	len = put_string(t, len, k->s2);
+	len = put_string(t, len, k->s3);
 	slot = hashmap_insert(&t->map, t->key, len, &added);
 	if (added) {
 		struct counter *c;
@@ -60,11 +62,13 @@ struct counter *counter_get(struct counter_table *t, enum sample_kind kind,
 		ALLOC_GROW(t->items, t->nr + 1, t->alloc);
 		c = &t->items[t->nr];
 		memset(c, 0, sizeof(*c));
-		c->kind = kind;
-		c->s1 = s1 ? xstrdup(s1) : NULL;
-		c->s2 = s2 ? xstrdup(s2) : NULL;
-		c->n1 = n1;
-		c->n2 = n2;
+		c->kind = k->kind;
+		c->s1 = k->s1 ? xstrdup(k->s1) : NULL;
+		c->s2 = k->s2 ? xstrdup(k->s2) : NULL;
+		c->s3 = k->s3 ? xstrdup(k->s3) : NULL;
+		c->n1 = k->n1;
+		c->n2 = k->n2;
+		c->n3 = k->n3;
 		*slot = t->nr++;
 	}
 	return &t->items[*slot];
@@ -92,13 +96,17 @@ static int cmp_counter(const void *pa, const void *pb)
 		return r;
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
+	if (a->n2 != b->n2)
+		return a->n2 < b->n2 ? -1 : 1;
+	if (a->n3 != b->n3)
+		return a->n3 < b->n3 ? -1 : 1;
 	if ((r = cmp_string(a->s1, b->s1)))
 		return r;
 	if (a->n1 != b->n1)
 		return a->n1 < b->n1 ? -1 : 1;
-	if (a->n2 != b->n2)
-		return a->n2 < b->n2 ? -1 : 1;
-	return cmp_string(a->s2, b->s2);
+	if ((r = cmp_string(a->s2, b->s2)))
+		return r;
+	return cmp_string(a->s3, b->s3);
 }
 
 void counter_table_sort(struct counter_table *t)

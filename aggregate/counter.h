@@ -1,16 +1,19 @@
 /*
  * counter.h - sample counts keyed by what the samples hit.
  *
- * One counter_table per grouping (line, function, thread, outside).  A
- * counter is found or added by its key, (kind, s1, n1, n2, s2), in
- * constant time; which fields a grouping uses:
+ * One counter_table per grouping (line, callsite, function, thread,
+ * threadline, outside).  A counter is found or added by its key, (kind,
+ * s1, s2, s3, n1, n2, n3), in constant time; which fields a grouping
+ * uses (the others are 0 or NULL):
  *
  *	line		s1 FILE, n1 LINE, s2 FUNCTION
+ *	callsite	s1 FILE, n1 LINE, s2 CALLER, s3 CALLEE
  *	function	kind, s1 OBJECT, s2 FUNCTION
  *	outside		kind, s1 OBJECT, s2 FUNCTION
- *	thread		n1 PID, n2 TID (s2 holds the NAME, not part of the key)
+ *	thread		n2 PID, n3 TID (s2 holds the NAME, not part of the key)
+ *	threadline	n2 PID, n3 TID, s1 FILE, n1 LINE, s2 FUNCTION
  *
- * The table owns copies of s1 and s2.  A pointer from counter_get()
+ * The table owns copies of the strings.  A pointer from counter_get()
  * stays valid until the next counter_get() on the same table.
  */
 #ifndef PF_AGGREGATE_COUNTER_H
@@ -22,10 +25,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+struct counter_key {
+	enum sample_kind kind;
+	const char *s1, *s2, *s3;	/* NULL when missing */
+	uint32_t n1, n2, n3;
+};
+
 struct counter {
 	enum sample_kind kind;
-	char *s1, *s2;		/* NULL when missing */
-	uint32_t n1, n2;
+	char *s1, *s2, *s3;	/* NULL when missing */
+	uint32_t n1, n2, n3;
 	uint64_t self;		/* thread: all samples */
 	uint64_t total;		/* thread: JIT samples */
 	uint64_t stamp;		/* the last sample counted in total */
@@ -43,9 +52,8 @@ void counter_table_init(struct counter_table *t);
 void counter_table_release(struct counter_table *t);
 
 /* The counter for the key, added with zero counts when new. */
-struct counter *counter_get(struct counter_table *t, enum sample_kind kind,
-			    const char *s1, uint32_t n1, uint32_t n2,
-			    const char *s2);
+struct counter *counter_get(struct counter_table *t,
+			    const struct counter_key *k);
 
 /*
  * Count sample number seq (counting from 1) in c->total, once however
@@ -61,8 +69,9 @@ static inline void counter_add_total(struct counter *c, uint64_t seq)
 
 /*
  * Sort the counters for output: self, then total, largest first; ties
- * by kind, s1, n1, n2, s2 (missing strings first).  Afterwards the
- * table can no longer be searched, only read and released.
+ * by kind, n2, n3, s1, n1, s2, s3 (missing strings first), which is
+ * the order of the fields in each record kind.  Afterwards the table
+ * can no longer be searched, only read and released.
  */
 void counter_table_sort(struct counter_table *t);
 

@@ -1,6 +1,6 @@
 /*
- * pf-aggregate - count symbolized samples per source line, function
- * and thread.
+ * pf-aggregate - count symbolized samples per source line, call site
+ * of inlined code, function and thread.
  *
  * Reads a "# pf-symbolize 1" stream and writes a "# pf-aggregate 1"
  * stream (docs/FORMAT.md).  Record kinds it does not use, and meta and
@@ -9,7 +9,8 @@
  * a few hash lookups, so the run time grows linearly with the input.
  * JIT samples are also counted per object, so that the object records
  * (which may come after the samples) can tell at the end how many were
- * in code without line tables.
+ * in code without line tables.  The samples of each thread are counted
+ * always (there are few threads); per thread and line with -T.
  */
 #include "counter.h"
 #include "escape.h"
@@ -36,7 +37,9 @@ enum {
 struct aggregate {
 	unsigned groups;
 	struct line_reader lr;
-	struct counter_table lines, functions, threads, outside;
+	int per_thread;			/* -T: threadline records */
+	struct counter_table lines, callsites, functions, threads;
+	struct counter_table threadlines, outside;
 	struct object_table objects;	/* JIT objects */
 	uint64_t samples, by_kind[4], unresolved, lost, throttled;
 	struct inline_entry *chain;	/* the current sample's, reused */
@@ -46,7 +49,7 @@ struct aggregate {
 };
 
 static const char usage_text[] =
-	"usage: pf-aggregate [-g line|function|thread[,...]] [FILE]\n";
+	"usage: pf-aggregate [-T] [-g line|function|thread[,...]] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -58,8 +61,11 @@ static PF_NORETURN void usage(int code)
 		      "Count the samples of a pf-symbolize stream (FILE or standard input)\n"
 		      "and write a pf-aggregate stream to standard output.\n"
 		      "\n"
-		      "  -g, --group=KIND  write KIND records: line (the default), function,\n"
-		      "                    thread; repeat or separate with commas\n"
+		      "  -g, --group=KIND  write KIND records: line (the default; with the\n"
+		      "                    call sites of inlined code), function; repeat or\n"
+		      "                    separate with commas (thread records are always\n"
+		      "                    written, -g thread is accepted)\n"
+		      "  -T, --per-thread  also count the lines of each thread (threadline)\n"
 		      "  -h, --help        show this help and exit\n"
 		      "  -V, --version     show the version and exit\n"
 		      "\n"
@@ -127,10 +133,70 @@ static long parse_chain(struct aggregate *ag, char *inlined)
 	return r < 0 ? -1 : (long)nr;
 }
 
+/*
+ * Count a JIT sample in a table of lines (line or threadline records,
+ * as n2 and n3 are 0 or PID and TID): SELF on its own line, TOTAL on
+ * that line and on every call site of its inline chain.
+ */
+static void count_lines(struct aggregate *ag, struct counter_table *t,
+			const struct sym_sample *s, size_t chain_nr,
+			uint32_t pid, uint32_t tid)
+{
+	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, pid, tid };
+	struct counter *c;
+	size_t i;
+
+	if (s->file) {
+		k.s1 = s->file;
+		k.n1 = s->line;
+		k.s2 = s->function;
+		c = counter_get(t, &k);
+		c->self++;
+		counter_add_total(c, ag->samples);
+	}
+	for (i = 0; i < chain_nr; i++) {
+		const struct inline_entry *e = &ag->chain[i];
+
+		if (!e->file)
+			continue;
+		k.s1 = e->file;
+		k.n1 = e->line;
+		k.s2 = e->function;
+		c = counter_get(t, &k);
+		counter_add_total(c, ag->samples);
+	}
+}
+
+/*
+ * Each call site of the chain with the function called there: the
+ * sample's own function at the innermost site, the function of the
+ * entry before at the others.
+ */
+static void count_callsites(struct aggregate *ag, const struct sym_sample *s,
+			    size_t chain_nr)
+{
+	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, 0, 0 };
+	size_t i;
+
+	for (i = 0; i < chain_nr; i++) {
+		const struct inline_entry *e = &ag->chain[i];
+
+		if (!e->file)
+			continue;
+		k.s1 = e->file;
+		k.n1 = e->line;
+		k.s2 = e->function;
+		k.s3 = i ? ag->chain[i - 1].function : s->function;
+		counter_add_total(counter_get(&ag->callsites, &k), ag->samples);
+	}
+}
+
 static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 			 size_t chain_nr)
 {
 	uint64_t seq = ++ag->samples;
+	struct counter_key k = { s->kind, s->object, s->function, NULL,
+				 0, 0, 0 };
 	struct counter *c;
 	size_t i;
 
@@ -140,44 +206,29 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 		ag->unresolved++;
 
 	if ((ag->groups & GROUP_LINE) && s->kind == KIND_JIT) {
-		if (s->file) {
-			c = counter_get(&ag->lines, KIND_JIT, s->file, s->line,
-					0, s->function);
-			c->self++;
-			counter_add_total(c, seq);
-		}
-		for (i = 0; i < chain_nr; i++) {
-			const struct inline_entry *e = &ag->chain[i];
-
-			if (!e->file)
-				continue;
-			c = counter_get(&ag->lines, KIND_JIT, e->file, e->line,
-					0, e->function);
-			counter_add_total(c, seq);
-		}
+		count_lines(ag, &ag->lines, s, chain_nr, 0, 0);
+		count_callsites(ag, s, chain_nr);
 	}
+	if (ag->per_thread && s->kind == KIND_JIT)
+		count_lines(ag, &ag->threadlines, s, chain_nr, s->raw.pid,
+			    s->raw.tid);
 	if (ag->groups & GROUP_FUNCTION) {
-		c = counter_get(&ag->functions, s->kind, s->object, 0, 0,
-				s->function);
+		c = counter_get(&ag->functions, &k);
 		c->self++;
 		counter_add_total(c, seq);
 		for (i = 0; i < chain_nr; i++) {
-			c = counter_get(&ag->functions, s->kind, s->object, 0,
-					0, ag->chain[i].function);
-			counter_add_total(c, seq);
+			k.s2 = ag->chain[i].function;
+			counter_add_total(counter_get(&ag->functions, &k), seq);
 		}
 	}
-	if (ag->groups & GROUP_THREAD) {
-		c = counter_get(&ag->threads, KIND_JIT, NULL, s->raw.pid,
-				s->raw.tid, NULL);
-		c->self++;
-		if (s->kind == KIND_JIT)
-			c->total++;
-	}
+	c = counter_get(&ag->threads, &(struct counter_key){
+		KIND_JIT, NULL, NULL, NULL, 0, s->raw.pid, s->raw.tid });
+	c->self++;
+	if (s->kind == KIND_JIT)
+		c->total++;
 	if (s->kind != KIND_JIT) {
-		c = counter_get(&ag->outside, s->kind, s->object, 0, 0,
-				s->function);
-		c->self++;
+		k.s2 = s->function;
+		counter_get(&ag->outside, &k)->self++;
 	} else if (s->object) {
 		object_table_sample(&ag->objects, s->object);
 	}
@@ -216,10 +267,8 @@ static void do_thread(struct aggregate *ag, char **f, size_t n)
 		bad_line(ag, "bad thread record");
 		return;
 	}
-	if (!(ag->groups & GROUP_THREAD))
-		return;
-	c = counter_get(&ag->threads, KIND_JIT, NULL, (uint32_t)pid,
-			(uint32_t)tid, NULL);
+	c = counter_get(&ag->threads, &(struct counter_key){
+		KIND_JIT, NULL, NULL, NULL, 0, (uint32_t)pid, (uint32_t)tid });
 	free(c->s2);
 	c->s2 = name ? xstrdup(name) : NULL;
 }
@@ -334,6 +383,8 @@ static void process_line(struct aggregate *ag)
 		do_copied(ag, 1);
 	} else if (is_kind(lr->buf, kind_len, "total") ||
 		   is_kind(lr->buf, kind_len, "line") ||
+		   is_kind(lr->buf, kind_len, "callsite") ||
+		   is_kind(lr->buf, kind_len, "threadline") ||
 		   is_kind(lr->buf, kind_len, "function") ||
 		   is_kind(lr->buf, kind_len, "outside") ||
 		   is_kind(lr->buf, kind_len, "nolines")) {
@@ -362,23 +413,33 @@ static void print_counts(const char *kind, struct counter_table *t,
 		if (!c->self && !c->total)
 			continue;	/* a thread that was named, never sampled */
 		printf("%s ", kind);
-		put_count(c->self, all);
-		putchar(' ');
+		if (strcmp(kind, "callsite")) {
+			put_count(c->self, all);
+			putchar(' ');
+		}
 		put_count(c->total, all);
 		putchar(' ');
-		if (!strcmp(kind, "line")) {
-			fput_field(stdout, c->s1);
-			printf(" %lu ", (unsigned long)c->n1);
-			fput_field(stdout, c->s2);
-		} else if (!strcmp(kind, "function")) {
+		if (!strcmp(kind, "function")) {
 			printf("%s ", sample_kind_names[c->kind]);
 			fput_field(stdout, c->s1);
 			putchar(' ');
 			fput_field(stdout, c->s2);
-		} else {
-			printf("%lu %lu ", (unsigned long)c->n1,
-			       (unsigned long)c->n2);
+		} else if (!strcmp(kind, "thread")) {
+			printf("%lu %lu ", (unsigned long)c->n2,
+			       (unsigned long)c->n3);
 			fput_field(stdout, c->s2);
+		} else {
+			/* line, callsite, threadline */
+			if (!strcmp(kind, "threadline"))
+				printf("%lu %lu ", (unsigned long)c->n2,
+				       (unsigned long)c->n3);
+			fput_field(stdout, c->s1);
+			printf(" %lu ", (unsigned long)c->n1);
+			fput_field(stdout, c->s2);
+			if (!strcmp(kind, "callsite")) {
+				putchar(' ');
+				fput_field(stdout, c->s3);
+			}
 		}
 		putchar('\n');
 	}
@@ -437,12 +498,15 @@ static void print_results(struct aggregate *ag)
 	       (unsigned long long)ag->lost,
 	       (unsigned long long)nolines_samples,
 	       (unsigned long long)ag->throttled);
-	if (ag->groups & GROUP_LINE)
+	if (ag->groups & GROUP_LINE) {
 		print_counts("line", &ag->lines, ag->samples);
+		print_counts("callsite", &ag->callsites, ag->samples);
+	}
 	if (ag->groups & GROUP_FUNCTION)
 		print_counts("function", &ag->functions, ag->samples);
-	if (ag->groups & GROUP_THREAD)
-		print_counts("thread", &ag->threads, ag->samples);
+	print_counts("thread", &ag->threads, ag->samples);
+	if (ag->per_thread)
+		print_counts("threadline", &ag->threadlines, ag->samples);
 	print_outside(&ag->outside, ag->samples);
 	print_nolines(nolines, nolines_nr, ag->samples);
 	free(nolines);
@@ -452,6 +516,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "group", required_argument, NULL, 'g' },
+		{ "per-thread", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -463,10 +528,13 @@ int main(int argc, char **argv)
 
 	progname = "pf-aggregate";
 	memset(&ag, 0, sizeof(ag));
-	while ((opt = getopt_long(argc, argv, "g:hV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "g:ThV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'g':
 			ag.groups |= parse_groups(optarg);
+			break;
+		case 'T':
+			ag.per_thread = 1;
 			break;
 		case 'h':
 			usage(0);
@@ -484,6 +552,8 @@ int main(int argc, char **argv)
 	if (!ag.groups)
 		ag.groups = GROUP_LINE;
 	counter_table_init(&ag.lines);
+	counter_table_init(&ag.callsites);
+	counter_table_init(&ag.threadlines);
 	counter_table_init(&ag.functions);
 	counter_table_init(&ag.threads);
 	counter_table_init(&ag.outside);
@@ -499,6 +569,8 @@ int main(int argc, char **argv)
 	line_reader_release(&ag.lr);
 	input_close(fp);
 	counter_table_release(&ag.lines);
+	counter_table_release(&ag.callsites);
+	counter_table_release(&ag.threadlines);
 	counter_table_release(&ag.functions);
 	counter_table_release(&ag.threads);
 	counter_table_release(&ag.outside);

@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* The lines of one function in one file: p->lines[first, first + nr). */
+/* The lines of one function in one file: lines[first, first + nr). */
 struct function_group {
 	const char *file, *function;
 	size_t first, nr;
@@ -26,8 +26,12 @@ struct file_group {
 	size_t first, nr;
 };
 
+/* Callees named after a call site; the others are counted. */
+#define CALLEES_SHOWN 3
+
 struct listing {
 	const struct listing_options *opt;
+	const struct callsite_index *callsites;
 	uint64_t samples;
 	int width;		/* of the count column */
 	char *cwd, *pwd;	/* to show paths relative to the current directory */
@@ -78,36 +82,40 @@ static int cmp_file_group(const void *pa, const void *pb)
 	return cmp_string(a->file, b->file);
 }
 
-/* Sort the line records and merge any that name the same line twice. */
-static void sort_lines(struct profile *p)
+/*
+ * A sorted copy of the line records, with any that name the same line
+ * twice merged; in *nr.  The strings still belong to the profile.
+ */
+static struct line_count *sort_lines(const struct line_count *lines,
+				     size_t *nr_inout)
 {
-	size_t i, nr = 0;
+	size_t i, nr = 0, n = *nr_inout;
+	struct line_count *sorted;
 
-	if (p->lines_nr > 1)
-		qsort(p->lines, p->lines_nr, sizeof(*p->lines), cmp_line_count);
-	for (i = 0; i < p->lines_nr; i++) {
-		struct line_count *c = &p->lines[i];
-
-		if (nr && !cmp_line_count(&p->lines[nr - 1], c)) {
-			p->lines[nr - 1].self += c->self;
-			p->lines[nr - 1].total += c->total;
-			free(c->file);
-			free(c->function);
+	sorted = xreallocarray(NULL, n ? n : 1, sizeof(*sorted));
+	if (n)
+		memcpy(sorted, lines, n * sizeof(*sorted));
+	qsort(sorted, n, sizeof(*sorted), cmp_line_count);
+	for (i = 0; i < n; i++) {
+		if (nr && !cmp_line_count(&sorted[nr - 1], &sorted[i])) {
+			sorted[nr - 1].self += sorted[i].self;
+			sorted[nr - 1].total += sorted[i].total;
 		} else {
-			p->lines[nr++] = *c;
+			sorted[nr++] = sorted[i];
 		}
 	}
-	p->lines_nr = nr;
+	*nr_inout = nr;
+	return sorted;
 }
 
-static struct function_group *group_functions(const struct profile *p,
-					      size_t *nr_out)
+static struct function_group *group_functions(const struct line_count *lines,
+					      size_t lines_nr, size_t *nr_out)
 {
 	struct function_group *g = NULL;
 	size_t i, nr = 0, alloc = 0;
 
-	for (i = 0; i < p->lines_nr; i++) {
-		const struct line_count *c = &p->lines[i];
+	for (i = 0; i < lines_nr; i++) {
+		const struct line_count *c = &lines[i];
 		struct function_group *f = nr ? &g[nr - 1] : NULL;
 
 		if (!f || cmp_string(f->file, c->file) ||
@@ -207,8 +215,27 @@ static char *share(const struct listing *l, char *buf, size_t size,
 	return buf;
 }
 
-static void print_row(const struct listing *l, const struct line_count *c,
-		      const char *text, size_t len)
+/* "  <- inlined f(), g()": the functions inlined at c, biggest first. */
+static void print_inlined(const struct listing *l,
+			  const struct function_group *f,
+			  const struct line_count *c)
+{
+	const struct callsite_entry *e;
+	size_t i, nr;
+
+	if (!l->callsites || c->total <= c->self)
+		return;
+	e = callsite_find(l->callsites, f->file, c->line, f->function, &nr);
+	for (i = 0; i < nr && i < CALLEES_SHOWN; i++)
+		printf("%s%s%s", i ? ", " : "  <- inlined ",
+		       e[i].callee ? e[i].callee : "(unknown function)",
+		       e[i].callee ? "()" : "");
+	if (nr > CALLEES_SHOWN)
+		printf(" and %zu more", nr - CALLEES_SHOWN);
+}
+
+static void print_row(const struct listing *l, const struct function_group *f,
+		      const struct line_count *c, const char *text, size_t len)
 {
 	char buf[48];
 
@@ -223,6 +250,8 @@ static void print_row(const struct listing *l, const struct line_count *c,
 	}
 	if (c && c->total != c->self)
 		printf("   total %s", share(l, buf, sizeof(buf), c->total, 0));
+	if (c)
+		print_inlined(l, f, c);
 	putchar('\n');
 }
 
@@ -268,21 +297,21 @@ static void print_function(const struct listing *l,
 		if (note) {
 			snprintf(missing, sizeof(missing), "line %" PRIu32,
 				 c->line);
-			print_row(l, c, missing, strlen(missing));
+			print_row(l, f, c, missing, strlen(missing));
 			continue;
 		}
 		/* The lines without samples before this one. */
 		for (; next < c->line && next <= src->nr; next++)
-			print_row(l, NULL, src->lines[next - 1].text,
+			print_row(l, f, NULL, src->lines[next - 1].text,
 				  src->lines[next - 1].len);
 		if (c->line <= src->nr) {
-			print_row(l, c, src->lines[c->line - 1].text,
+			print_row(l, f, c, src->lines[c->line - 1].text,
 				  src->lines[c->line - 1].len);
 		} else {
 			snprintf(missing, sizeof(missing),
 				 "line %" PRIu32 " (past the end of the file)",
 				 c->line);
-			print_row(l, c, missing, strlen(missing));
+			print_row(l, f, c, missing, strlen(missing));
 		}
 		next = c->line + 1;
 	}
@@ -324,21 +353,23 @@ static void print_noline_headers(const struct listing *l,
 	}
 }
 
-size_t print_listing(struct profile *p, const struct listing_options *opt,
-		     const struct noline_function *nolines, size_t nolines_nr)
+size_t print_listing(const struct listing_input *in,
+		     const struct listing_options *opt)
 {
-	struct listing l = { opt, p->samples, 6, NULL, NULL };
+	struct listing l = { opt, in->callsites, in->samples, 6, NULL, NULL };
+	struct line_count *lines;
 	struct function_group *funcs;
 	struct file_group *files;
-	size_t funcs_nr, files_nr, i, j, hidden = 0, next = 0;
-	int digits = snprintf(NULL, 0, "%" PRIu64, p->samples);
+	size_t lines_nr = in->lines_nr, funcs_nr, files_nr, i, j;
+	size_t hidden = 0, next = 0;
+	int digits = snprintf(NULL, 0, "%" PRIu64, in->samples);
 
 	if (opt->numbers && digits > l.width)
 		l.width = digits;
 	l.cwd = getcwd(NULL, 0);
 	l.pwd = logical_cwd(l.cwd);
-	sort_lines(p);
-	funcs = group_functions(p, &funcs_nr);
+	lines = sort_lines(in->lines, &lines_nr);
+	funcs = group_functions(lines, lines_nr, &funcs_nr);
 	files = group_files(funcs, funcs_nr, &files_nr);
 
 	for (i = 0; i < files_nr; i++) {
@@ -347,14 +378,14 @@ size_t print_listing(struct profile *p, const struct listing_options *opt,
 		char note_buf[128], *note = NULL;
 
 		/* Hotter code without line tables first. */
-		print_noline_headers(&l, nolines, nolines_nr, &next,
+		print_noline_headers(&l, in->nolines, in->nolines_nr, &next,
 				     files[i].self, 0, &hidden);
 		for (j = files[i].first; j < files[i].first + files[i].nr; j++) {
 			const struct function_group *f = &funcs[j];
 			uint64_t most = f->self > f->total ? f->self : f->total;
 
-			if (!p->samples ||
-			    100.0 * (double)most / (double)p->samples <
+			if (!l.samples ||
+			    100.0 * (double)most / (double)l.samples <
 				    opt->min_percent) {
 				hidden++;
 				continue;
@@ -368,13 +399,15 @@ size_t print_listing(struct profile *p, const struct listing_options *opt,
 							   sizeof(note_buf),
 							   errno);
 			}
-			print_function(&l, f, &p->lines[f->first], &src, note);
+			print_function(&l, f, &lines[f->first], &src, note);
 		}
 		source_release(&src);
 	}
-	print_noline_headers(&l, nolines, nolines_nr, &next, 0, 1, &hidden);
+	print_noline_headers(&l, in->nolines, in->nolines_nr, &next, 0, 1,
+			     &hidden);
 	free(files);
 	free(funcs);
+	free(lines);
 	free(l.cwd);
 	free(l.pwd);
 	return hidden;

@@ -4,11 +4,13 @@
  * The line records of a profile are grouped by source file and
  * function: files by their share of samples (the sum of SELF), hottest
  * first, and in each file its functions, hottest first.  Each function
- * is listed from its first to its last line with samples.
+ * is listed from its first to its last line with samples.  The same
+ * code lists all samples and the samples of one thread.
  */
 #ifndef PF_ANNOTATE_LISTING_H
 #define PF_ANNOTATE_LISTING_H
 
+#include "callsites.h"
 #include "nolines.h"
 #include "profile.h"
 
@@ -19,14 +21,25 @@ struct listing_options {
 	int numbers;		/* show counts instead of percentages */
 };
 
+/* What one listing shows: all samples, or one thread's. */
+struct listing_input {
+	const struct line_count *lines;	/* in any order; not changed */
+	size_t lines_nr;
+	uint64_t samples;		/* what the percentages are of */
+	const struct callsite_index *callsites;	/* NULL: no marks */
+	const struct noline_function *nolines;	/* most samples first */
+	size_t nolines_nr;
+};
+
 /*
- * Print the listing of p->lines (which it sorts) to stdout, and the
- * nolines_nr functions without line tables (sorted, most samples first)
- * as "## FUNCTION (no line table), P%" among the files by their share,
- * so that their time is shown too.  Returns how many functions were
- * hidden by min_percent.
+ * Print the listing of in->lines to stdout, and the functions without
+ * line tables as "## FUNCTION (no line table), P%" among the files by
+ * their share, so that their time is shown too.  A line where calls
+ * were inlined, and whose TOTAL is above its SELF, is marked with the
+ * functions inlined there.  Returns how many functions were hidden by
+ * min_percent.
  */
-size_t print_listing(struct profile *p, const struct listing_options *opt,
-		     const struct noline_function *nolines, size_t nolines_nr);
+size_t print_listing(const struct listing_input *in,
+		     const struct listing_options *opt);
 
 #endif

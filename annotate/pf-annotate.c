@@ -5,12 +5,16 @@
  * Reads a "# pf-aggregate 1" stream and prints, for people, a summary
  * of where the samples went and how far to trust it, and the annotated
  * source of the hot JIT functions (listing.c), with the JIT functions
- * that have no line table among them (nolines.c).  Source files are
- * read from disk.
+ * that have no line table among them (nolines.c) and the functions
+ * inlined at each call site (callsites.c); that of all threads, or of
+ * single threads (threads.c).  Source files are read from disk.
  */
+#include "callsites.h"
 #include "listing.h"
 #include "nolines.h"
 #include "profile.h"
+#include "summary.h"
+#include "threads.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -19,22 +23,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How many objects and functions per object the outside summary names. */
-#define OUTSIDE_OBJECTS 3
-#define OUTSIDE_FUNCTIONS 2
-/* Longer function names (C++ templates) are cut to this many bytes. */
-#define NAME_MAX_SHOWN 40
-/* Object names are cut to this many bytes. */
-#define PATH_SHOWN 80
-/* The summary wraps before this column. */
-#define SUMMARY_WIDTH 100
 /* How many functions without line tables the summary names. */
 #define NOLINES_FUNCTIONS 4
 /* Their names (Numba's, with the signature) are cut to this many bytes. */
 #define NOLINES_NAME_SHOWN 60
 
 static const char usage_text[] =
-	"usage: pf-annotate [-n] [--min-percent=P] [FILE]\n";
+	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -49,12 +44,20 @@ static PF_NORETURN void usage(int code)
 		      "  -m, --min-percent=P  hide functions with less than P% of the\n"
 		      "                       samples (default 0.5)\n"
 		      "  -n, --numbers        show sample counts instead of percentages\n"
+		      "  -t, --thread=TID     show the listing of thread TID only, in\n"
+		      "                       percentages of its samples\n"
+		      "      --each-thread    show the listing of each thread, one after\n"
+		      "                       the other\n"
 		      "  -h, --help           show this help and exit\n"
 		      "  -V, --version        show the version and exit\n"
 		      "\n"
+		      "-t and --each-thread need the threadline records of pf-aggregate\n"
+		      "--per-thread.\n"
+		      "\n"
 		      "Exit status: 0 ok, 1 some input lines were bad and skipped or the\n"
-		      "input has no line records, 2 fatal error, 64 usage error, 65 input\n"
-		      "is not a pf-aggregate stream.\n",
+		      "input has no line (or threadline) records, or thread TID has no\n"
+		      "samples, 2 fatal error, 64 usage error, 65 input is not a\n"
+		      "pf-aggregate stream.\n",
 		      fp);
 	exit(code);
 }
@@ -70,22 +73,6 @@ static double parse_percent(const char *s)
 		usage(EXIT_USAGE);
 	}
 	return v;
-}
-
-static double percent(uint64_t count, uint64_t all)
-{
-	return all ? 100.0 * (double)count / (double)all : 0.0;
-}
-
-/* Print part of the summary line, starting a new line before it if long. */
-static void print_wrapped(size_t *column, const char *part, size_t len)
-{
-	if (*column + len > SUMMARY_WIDTH && *column > 20) {
-		fputs("\n#  ", stdout);
-		*column = 3;
-	}
-	fputs(part, stdout);
-	*column += len;
 }
 
 /* Samples the kernel dropped or did not take: the shares may be off. */
@@ -112,8 +99,6 @@ static void print_losses(const struct profile *p)
 /* meta lines: how pf-record got line tables, when not the default. */
 static void print_lines_mode(const char *mode)
 {
-	const char *p;
-
 	if (!mode || !*mode || !strcmp(mode, "numba-faithful"))
 		return;
 	if (!strcmp(mode, "none")) {
@@ -127,8 +112,7 @@ static void print_lines_mode(const char *mode)
 		return;
 	}
 	fputs("# line tables: ", stdout);
-	for (p = mode; *p; p++)
-		putchar((unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	print_sanitized(mode);
 	putchar('\n');
 }
 
@@ -211,167 +195,155 @@ static void print_header(const struct profile *p,
 	print_nolines(p, nolines, nolines_nr, min_percent);
 }
 
-static int cmp_string(const char *a, const char *b)
-{
-	if (!a || !b)
-		return !!a - !!b;
-	return strcmp(a, b);
-}
-
-/* By object, then the most samples first. */
-static int cmp_outside(const void *pa, const void *pb)
-{
-	const struct outside_count *a = pa, *b = pb;
-	int r;
-
-	if (a->kind != b->kind)
-		return a->kind < b->kind ? -1 : 1;
-	if ((r = cmp_string(a->object, b->object)))
-		return r;
-	if (a->samples != b->samples)
-		return a->samples > b->samples ? -1 : 1;
-	return cmp_string(a->function, b->function);
-}
-
-/* The outside records of one object: outside[first, first + nr). */
-struct object_share {
-	size_t first, nr;
-	uint64_t samples;
+struct annotate {
+	struct profile profile;
+	struct listing_options opt;
+	struct callsite_index callsites;
+	struct noline_function *nolines;
+	size_t nolines_nr;
+	struct thread_info *threads;
+	size_t threads_nr;
+	uint64_t jit_unresolved;	/* JIT samples without a line */
+	int code;
 };
 
-static int cmp_object_share(const void *pa, const void *pb)
+static void print_hidden(const struct annotate *a, size_t hidden)
 {
-	const struct object_share *a = pa, *b = pb;
-
-	if (a->samples != b->samples)
-		return a->samples > b->samples ? -1 : 1;
-	return (a->first > b->first) - (a->first < b->first);
-}
-
-static const char *object_name(const struct outside_count *c)
-{
-	const char *slash;
-
-	if (!c->object)
-		return sample_kind_names[c->kind];
-	slash = strrchr(c->object, '/');
-	return slash && slash[1] ? slash + 1 : c->object;
-}
-
-/* The top functions of one object that have names: " (f 1.2%, g 0.4%)". */
-static size_t format_functions(char *buf, size_t size,
-			       const struct outside_count *c, size_t nr,
-			       uint64_t samples)
-{
-	size_t i, len = 0, shown = 0;
-
-	for (i = 0; i < nr && shown < OUTSIDE_FUNCTIONS; i++) {
-		size_t name_len;
-
-		if (!c[i].function)
-			continue;
-		name_len = strlen(c[i].function);
-		len += (size_t)snprintf(buf + len, size - len, "%s%.*s%s %.1f%%",
-				shown++ ? ", " : " (",
-				(int)(name_len > NAME_MAX_SHOWN ? NAME_MAX_SHOWN
-								: name_len),
-				c[i].function,
-				name_len > NAME_MAX_SHOWN ? "..." : "",
-				percent(c[i].samples, samples));
-	}
-	if (shown)
-		len += (size_t)snprintf(buf + len, size - len, ")");
-	return len;
+	if (hidden)
+		printf("# %zu function%s below %g%% not shown (see --min-percent)\n",
+		       hidden, hidden == 1 ? "" : "s", a->opt.min_percent);
 }
 
 /*
- * The top objects outside JIT code, each with its top functions, and
- * what the others add up to; wrapped into lines of about SUMMARY_WIDTH.
+ * Whether the JIT samples should have given records of their lines
+ * (lines_nr of them), else say why there are none: 1 when they should
+ * and there are none.
  */
-static void print_outside(struct profile *p)
+static int lines_missing(const struct annotate *a, size_t lines_nr)
 {
-	struct object_share *objs = NULL;
-	size_t i, nr = 0, alloc = 0, column;
-	uint64_t rest = 0;
-	char part[OUTSIDE_FUNCTIONS * (NAME_MAX_SHOWN + 32) + PATH_SHOWN];
+	const struct profile *p = &a->profile;
 
-	if (!p->outside_nr)
-		return;
-	qsort(p->outside, p->outside_nr, sizeof(*p->outside), cmp_outside);
-	for (i = 0; i < p->outside_nr; i++) {
-		const struct outside_count *c = &p->outside[i];
-
-		if (!nr || c[-1].kind != c->kind ||
-		    cmp_string(c[-1].object, c->object)) {
-			ALLOC_GROW(objs, nr + 1, alloc);
-			objs[nr].first = i;
-			objs[nr].nr = 0;
-			objs[nr++].samples = 0;
-		}
-		objs[nr - 1].nr++;
-		objs[nr - 1].samples += c->samples;
-	}
-	qsort(objs, nr, sizeof(*objs), cmp_object_share);
-
-	fputs("# outside JIT code:", stdout);
-	column = 19;
-	for (i = 0; i < nr; i++) {
-		const struct outside_count *c = &p->outside[objs[i].first];
-		size_t len;
-
-		if (i >= OUTSIDE_OBJECTS) {
-			rest += objs[i].samples;
-			continue;
-		}
-		len = (size_t)snprintf(part, sizeof(part), " %.1f%% %.*s",
-				       percent(objs[i].samples, p->samples),
-				       PATH_SHOWN - 16, object_name(c));
-		len += format_functions(part + len, sizeof(part) - len, c,
-					objs[i].nr, p->samples);
-		if (i + 1 < nr)
-			len += (size_t)snprintf(part + len, sizeof(part) - len,
-						",");
-		print_wrapped(&column, part, len);
-	}
-	if (rest) {
-		size_t len = (size_t)snprintf(
-			part, sizeof(part), " %.1f%% in %zu other object%s",
-			percent(rest, p->samples), nr - OUTSIDE_OBJECTS,
-			nr - OUTSIDE_OBJECTS == 1 ? "" : "s");
-
-		print_wrapped(&column, part, len);
-	}
-	putchar('\n');
-	free(objs);
+	if (lines_nr || p->lines_nr)
+		return !lines_nr;
+	if (a->jit_unresolved < p->by_kind[KIND_JIT])
+		return 1;
+	/* The header explains code without line tables. */
+	if (p->nolines < p->by_kind[KIND_JIT])
+		puts("# no JIT sample has a source line (no line tables in the JIT code?)");
+	return 0;
 }
+
+/* The listing of all samples. */
+static void annotate_all(struct annotate *a)
+{
+	struct profile *p = &a->profile;
+	struct listing_input in = { p->lines, p->lines_nr, p->samples,
+				    &a->callsites, a->nolines,
+				    a->nolines_nr };
+
+	if (lines_missing(a, p->lines_nr)) {
+		/* Unless they were all bad, pf-aggregate was not asked. */
+		warn("no line records%s", p->bad_lines ? "" :
+			": run pf-aggregate with -g line");
+		a->code = EXIT_PARTIAL;
+	}
+	print_hidden(a, print_listing(&in, &a->opt));
+}
+
+/* The listing of thread t, in percentages of its samples. */
+static void annotate_thread(struct annotate *a, const struct thread_info *t,
+			    int any_pid)
+{
+	struct listing_input in = { NULL, 0, thread_samples(t),
+				    &a->callsites, NULL, 0 };
+	struct line_count *lines = thread_lines(&a->profile, t, any_pid,
+						&in.lines_nr);
+
+	printf(": %" PRIu64 " sample%s%s\n", in.samples,
+	       in.samples == 1 ? "" : "s",
+	       a->opt.numbers ? "" : ", percentages of these");
+	in.lines = lines;
+	if (in.lines_nr)
+		print_hidden(a, print_listing(&in, &a->opt));
+	else if (t->jit)
+		puts("# no JIT sample of this thread has a source line");
+	else
+		puts("# no sample of this thread hit JIT code");
+	free(lines);
+}
+
+/* -t TID (each 0) or --each-thread (each 1). */
+static void annotate_threads(struct annotate *a, uint32_t tid, int each)
+{
+	struct thread_info t;
+	size_t i;
+
+	if (lines_missing(a, a->profile.threadlines_nr)) {
+		warn("no threadline records%s", a->profile.bad_lines ? "" :
+			": run pf-aggregate --per-thread");
+		a->code = EXIT_PARTIAL;
+		return;
+	}
+	if (!a->profile.threadlines_nr)
+		return;
+	if (!each) {
+		if (thread_find(a->threads, a->threads_nr, tid, &t)) {
+			warn("no samples of thread %" PRIu32, tid);
+			a->code = EXIT_PARTIAL;
+			return;
+		}
+		fputs("# listing of thread ", stdout);
+		print_thread_name(&t);
+		fputs(" only", stdout);
+		annotate_thread(a, &t, 1);
+		return;
+	}
+	for (i = 0; i < a->threads_nr; i++) {
+		fputs("### thread ", stdout);
+		print_thread_name(&a->threads[i]);
+		annotate_thread(a, &a->threads[i], 0);
+	}
+}
+
+enum { OPT_EACH_THREAD = 256 };
 
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "min-percent", required_argument, NULL, 'm' },
 		{ "numbers", no_argument, NULL, 'n' },
+		{ "thread", required_argument, NULL, 't' },
+		{ "each-thread", no_argument, NULL, OPT_EACH_THREAD },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct listing_options opt = { 0.5, 0 };
-	struct profile profile;
-	struct noline_function *nolines;
-	size_t nolines_nr, hidden = 0;
+	struct annotate a;
+	struct profile *p = &a.profile;
 	const char *path;
 	FILE *fp;
-	int opt_char, code = 0;
-	uint64_t jit_unresolved;
+	int opt_char, one_thread = 0, each_thread = 0;
+	uint32_t tid = 0;
 
 	progname = "pf-annotate";
-	while ((opt_char = getopt_long(argc, argv, "m:nhV", longopts,
+	memset(&a, 0, sizeof(a));
+	a.opt.min_percent = 0.5;
+	while ((opt_char = getopt_long(argc, argv, "m:nt:hV", longopts,
 				       NULL)) != -1) {
 		switch (opt_char) {
 		case 'm':
-			opt.min_percent = parse_percent(optarg);
+			a.opt.min_percent = parse_percent(optarg);
 			break;
 		case 'n':
-			opt.numbers = 1;
+			a.opt.numbers = 1;
+			break;
+		case 't':
+			tid = (uint32_t)parse_option_u64("--thread", optarg, 0,
+							 UINT32_MAX);
+			one_thread = 1;
+			break;
+		case OPT_EACH_THREAD:
+			each_thread = 1;
 			break;
 		case 'h':
 			usage(0);
@@ -385,43 +357,39 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		usage(EXIT_USAGE);
+	if (one_thread && each_thread) {
+		warn("--thread and --each-thread exclude each other");
+		usage(EXIT_USAGE);
+	}
 	fp = input_open(argv[optind], &path);
-	profile_read(&profile, fp, path);
+	profile_read(p, fp, path);
 	input_close(fp);
 
-	nolines = noline_functions(&profile, &nolines_nr);
-	print_header(&profile, nolines, nolines_nr, opt.min_percent);
-	print_outside(&profile);
+	a.nolines = noline_functions(p, &a.nolines_nr);
+	a.threads = thread_list(p, &a.threads_nr);
+	callsite_index_init(&a.callsites, p);
 	/* UNRESOLVED counts JIT samples without a line and unknown ones. */
-	jit_unresolved = profile.unresolved > profile.by_kind[KIND_UNKNOWN] ?
-				 profile.unresolved - profile.by_kind[KIND_UNKNOWN] :
-				 0;
-	if (!profile.by_kind[KIND_JIT]) {
+	a.jit_unresolved = p->unresolved > p->by_kind[KIND_UNKNOWN] ?
+				   p->unresolved - p->by_kind[KIND_UNKNOWN] : 0;
+
+	print_header(p, a.nolines, a.nolines_nr, a.opt.min_percent);
+	print_outside(p);
+	print_thread_summary(a.threads, a.threads_nr);
+	if (!p->by_kind[KIND_JIT])
 		puts("# no samples hit JIT code");
-	} else {
-		if (!profile.lines_nr &&
-		    jit_unresolved >= profile.by_kind[KIND_JIT]) {
-			/* The header explains code without line tables. */
-			if (profile.nolines < profile.by_kind[KIND_JIT])
-				puts("# no JIT sample has a source line (no line tables in the JIT code?)");
-		} else if (!profile.lines_nr) {
-			/* Unless they were all bad, pf-aggregate was not asked. */
-			warn("no line records%s", profile.bad_lines ? "" :
-				": run pf-aggregate with -g line");
-			code = EXIT_PARTIAL;
-		}
-		hidden = print_listing(&profile, &opt, nolines, nolines_nr);
+	else if (one_thread || each_thread)
+		annotate_threads(&a, tid, each_thread);
+	else
+		annotate_all(&a);
+	if (p->bad_lines) {
+		warn("ignored %" PRIu64 " bad line%s", p->bad_lines,
+		     p->bad_lines == 1 ? "" : "s");
+		a.code = EXIT_PARTIAL;
 	}
-	if (hidden)
-		printf("# %zu function%s below %g%% not shown (see --min-percent)\n",
-		       hidden, hidden == 1 ? "" : "s", opt.min_percent);
-	if (profile.bad_lines) {
-		warn("ignored %" PRIu64 " bad line%s", profile.bad_lines,
-		     profile.bad_lines == 1 ? "" : "s");
-		code = EXIT_PARTIAL;
-	}
-	free(nolines);
-	profile_release(&profile);
+	callsite_index_release(&a.callsites);
+	free(a.threads);
+	free(a.nolines);
+	profile_release(p);
 	close_stdout();
-	return code;
+	return a.code;
 }

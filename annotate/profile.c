@@ -105,6 +105,80 @@ static void do_line(struct reader *r, char **f, size_t n)
 	p->lines[p->lines_nr++] = c;
 }
 
+/* callsite TOTAL TOTAL% FILE LINE CALLER CALLEE */
+static void do_callsite(struct reader *r, char **f, size_t n)
+{
+	struct profile *p = r->profile;
+	struct callsite_count c;
+	uint64_t line;
+
+	if (n < 7 || parse_count(f[1], &c.total) || check_percent(f[2]) ||
+	    unescape_field(f[3], &c.file) ||
+	    parse_u64(f[4], 10, 0, UINT32_MAX, &line) ||
+	    unescape_field(f[5], &c.caller) ||
+	    unescape_field(f[6], &c.callee)) {
+		bad_line(r, "bad callsite record");
+		return;
+	}
+	c.line = (uint32_t)line;
+	c.file = dup_or_null(c.file);
+	c.caller = dup_or_null(c.caller);
+	c.callee = dup_or_null(c.callee);
+	ALLOC_GROW(p->callsites, p->callsites_nr + 1, p->callsites_alloc);
+	p->callsites[p->callsites_nr++] = c;
+}
+
+/* thread SAMPLES SAMPLES% JIT JIT% PID TID NAME */
+static void do_thread(struct reader *r, char **f, size_t n)
+{
+	struct profile *p = r->profile;
+	struct thread_count c;
+	uint64_t pid, tid;
+
+	if (n < 8 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
+	    parse_count(f[3], &c.jit) || check_percent(f[4]) ||
+	    c.jit > c.samples ||
+	    parse_u64(f[5], 10, 0, UINT32_MAX, &pid) ||
+	    parse_u64(f[6], 10, 0, UINT32_MAX, &tid) ||
+	    unescape_field(f[7], &c.name)) {
+		bad_line(r, "bad thread record");
+		return;
+	}
+	c.pid = (uint32_t)pid;
+	c.tid = (uint32_t)tid;
+	c.name = dup_or_null(c.name);
+	ALLOC_GROW(p->threads, p->threads_nr + 1, p->threads_alloc);
+	p->threads[p->threads_nr++] = c;
+}
+
+/* threadline SELF SELF% TOTAL TOTAL% PID TID FILE LINE FUNCTION */
+static void do_threadline(struct reader *r, char **f, size_t n)
+{
+	struct profile *p = r->profile;
+	struct threadline_count c;
+	uint64_t pid, tid, line;
+
+	if (n < 10 || parse_count(f[1], &c.line.self) ||
+	    check_percent(f[2]) || parse_count(f[3], &c.line.total) ||
+	    check_percent(f[4]) ||
+	    parse_u64(f[5], 10, 0, UINT32_MAX, &pid) ||
+	    parse_u64(f[6], 10, 0, UINT32_MAX, &tid) ||
+	    unescape_field(f[7], &c.line.file) ||
+	    parse_u64(f[8], 10, 0, UINT32_MAX, &line) ||
+	    unescape_field(f[9], &c.line.function)) {
+		bad_line(r, "bad threadline record");
+		return;
+	}
+	c.pid = (uint32_t)pid;
+	c.tid = (uint32_t)tid;
+	c.line.line = (uint32_t)line;
+	c.line.file = dup_or_null(c.line.file);
+	c.line.function = dup_or_null(c.line.function);
+	ALLOC_GROW(p->threadlines, p->threadlines_nr + 1,
+		   p->threadlines_alloc);
+	p->threadlines[p->threadlines_nr++] = c;
+}
+
 static void do_outside(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
@@ -241,13 +315,19 @@ static void process_line(struct reader *r)
 		do_total(r, f, n);
 	else if (!strcmp(f[0], "line"))
 		do_line(r, f, n);
+	else if (!strcmp(f[0], "callsite"))
+		do_callsite(r, f, n);
+	else if (!strcmp(f[0], "thread"))
+		do_thread(r, f, n);
+	else if (!strcmp(f[0], "threadline"))
+		do_threadline(r, f, n);
 	else if (!strcmp(f[0], "outside"))
 		do_outside(r, f, n);
 	else if (!strcmp(f[0], "nolines"))
 		do_nolines(r, f, n);
 	else if (!strcmp(f[0], "exit"))
 		do_exit(r, f, n);
-	/* Anything else (function, thread, unknown kinds) is not shown. */
+	/* Anything else (function, unknown kinds) is not shown. */
 }
 
 void profile_read(struct profile *p, FILE *fp, const char *name)
@@ -278,6 +358,20 @@ void profile_release(struct profile *p)
 		free(p->lines[i].function);
 	}
 	free(p->lines);
+	for (i = 0; i < p->callsites_nr; i++) {
+		free(p->callsites[i].file);
+		free(p->callsites[i].caller);
+		free(p->callsites[i].callee);
+	}
+	free(p->callsites);
+	for (i = 0; i < p->threads_nr; i++)
+		free(p->threads[i].name);
+	free(p->threads);
+	for (i = 0; i < p->threadlines_nr; i++) {
+		free(p->threadlines[i].line.file);
+		free(p->threadlines[i].line.function);
+	}
+	free(p->threadlines);
 	for (i = 0; i < p->outside_nr; i++) {
 		free(p->outside[i].object);
 		free(p->outside[i].function);

@@ -2,8 +2,9 @@
  * profile.h - a pf-aggregate stream read into memory, for pf-annotate.
  *
  * profile_read() keeps what pf-annotate shows: the total, the line,
- * outside and nolines records, the command that was profiled and how
- * line tables were obtained.  Other record kinds are skipped.  Bad lines are reported on stderr with their
+ * callsite, thread, threadline, outside and nolines records, the command
+ * that was profiled and how line tables were obtained.  Other record
+ * kinds are skipped.  Bad lines are reported on stderr with their
  * number and counted in bad_lines; input that is not a pf-aggregate
  * stream, or has no total record, is fatal (EXIT_DATAERR).  The profile
  * owns all its strings; profile_release() frees them.
@@ -22,6 +23,26 @@ struct line_count {
 	char *file, *function;	/* NULL when missing */
 	uint32_t line;
 	uint64_t self, total;
+};
+
+/* callsite TOTAL TOTAL% FILE LINE CALLER CALLEE */
+struct callsite_count {
+	char *file, *caller, *callee;	/* NULL when missing */
+	uint32_t line;
+	uint64_t total;
+};
+
+/* thread SAMPLES SAMPLES% JIT JIT% PID TID NAME */
+struct thread_count {
+	uint32_t pid, tid;
+	char *name;		/* NULL when missing */
+	uint64_t samples, jit;
+};
+
+/* threadline SELF SELF% TOTAL TOTAL% PID TID FILE LINE FUNCTION */
+struct threadline_count {
+	uint32_t pid, tid;
+	struct line_count line;
 };
 
 /* outside SAMPLES SAMPLES% KIND OBJECT FUNCTION */
@@ -45,6 +66,12 @@ struct profile {
 	uint64_t samples, by_kind[4], unresolved, lost, nolines, throttled;
 	struct line_count *lines;
 	size_t lines_nr, lines_alloc;
+	struct callsite_count *callsites;
+	size_t callsites_nr, callsites_alloc;
+	struct thread_count *threads;
+	size_t threads_nr, threads_alloc;
+	struct threadline_count *threadlines;
+	size_t threadlines_nr, threadlines_alloc;
 	struct outside_count *outside;
 	size_t outside_nr, outside_alloc;
 	struct nolines_count *noline_objects;

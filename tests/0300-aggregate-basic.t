@@ -7,7 +7,7 @@ D=$TOP/tests/data
 
 test_expect '--help prints the synopsis to stdout and exits 0' '
 	pf-aggregate --help >"$T/help" &&
-	grep "^usage: pf-aggregate \[-g line|function|thread\[,...\]\] \[FILE\]$" "$T/help" &&
+	grep "^usage: pf-aggregate \[-T\] \[-g line|function|thread\[,...\]\] \[FILE\]$" "$T/help" &&
 	grep "^Exit status" "$T/help"
 '
 
@@ -35,7 +35,8 @@ test_expect 'default grouping is line (golden)' '
 	pf-aggregate "$D/agg-basic.sym" >"$T/line.out" 2>"$T/err" &&
 	test_golden agg-basic-line.out "$T/line.out" &&
 	test ! -s "$T/err" &&
-	! grep "^function\|^thread" "$T/line.out"
+	! grep "^function\|^threadline" "$T/line.out" &&
+	grep -c "^thread " "$T/line.out" | grep -x 3
 '
 
 test_expect 'all groupings (golden)' '

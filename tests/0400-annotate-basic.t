@@ -9,7 +9,7 @@ sed "s|@DATA@|$D|g" "$D/ann-basic.agg" >"$T/basic.agg"
 
 test_expect '--help prints the synopsis to stdout and exits 0' '
 	pf-annotate --help >"$T/help" &&
-	grep "^usage: pf-annotate \[-n\] \[--min-percent=P\] \[FILE\]$" "$T/help" &&
+	grep "^usage: pf-annotate \[-n\] \[--min-percent=P\] \[-t TID | --each-thread\] \[FILE\]$" "$T/help" &&
 	grep "^Exit status" "$T/help"
 '
 
@@ -61,9 +61,9 @@ test_expect 'the command line says how the command ended, if not well' '
 	grep -x "# command: ./prog (exit status 3)" "$T/three.out"
 '
 
-test_expect 'outside summary: top objects by base name, top functions' '
-	grep "^# outside JIT code: 4.4% python3.11 (_PyEval_EvalFrameDefault 2.9%, PyObject_Call 1.2%)," "$T/out" &&
-	grep "^#   2.4% \[kernel\], 1.9% libm.so.6 (pow 1.9%), 1.0% in 1 other object$" "$T/out"
+test_expect 'outside summary: well-known objects by label, top functions' '
+	grep "^# outside JIT code: 4.4% Python interpreter (python3.11: _PyEval_EvalFrameDefault 2.9%, PyObject_Call 1.2%),$" "$T/out" &&
+	grep "^#   2.4% kernel (system calls, page faults), 1.9% libm (pow 1.9%), 1.0% unknown$" "$T/out"
 '
 
 test_expect 'function header: file relative to cwd, range, self, total, no line' '

@@ -71,8 +71,9 @@ test_expect 'no JIT samples: exit 0, the summary says so' '
 	test ! -s "$T/nojit.err" &&
 	cat >"$T/nojit.expected" <<-\EOT &&
 	# 4 samples, 100.0% outside JIT code, 0.0% unresolved
-	# outside JIT code: 50.0% libm.so.6 (exp 25.0%, pow 25.0%), 25.0% python3.11 (PyObject_Call 25.0%),
-	#   25.0% [kernel]
+	# outside JIT code: 50.0% libm (exp 25.0%, pow 25.0%),
+	#   25.0% Python interpreter (python3.11: PyObject_Call 25.0%),
+	#   25.0% kernel (system calls, page faults)
 	# no samples hit JIT code
 	EOT
 	test_cmp "$T/nojit.expected" "$T/nojit.out"

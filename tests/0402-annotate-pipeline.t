@@ -56,7 +56,7 @@ test_expect 'the lines add up: 78.7% + 0.3% + 2.0% self, 11.4% inlined' '
 	grep -x " 78.7% |         result\[i\] = (7 + timeseries\[i\] / 9 + (timeseries\[i\] \*\* 2) / 7) / 5" "$T/run.out" &&
 	grep -x "  0.3% |     for i in range(len(timeseries)):" "$T/run.out" &&
 	grep -x "  2.0% |     for i in range(len(result)):" "$T/run.out" &&
-	grep -x "  0.0% |         result\[i\] -= helper(result\[i\])   total 11.4%" "$T/run.out" &&
+	grep -x "  0.0% |         result\[i\] -= helper(result\[i\])   total 11.4%  <- inlined helper()" "$T/run.out" &&
 	grep -x "## tests/data/simple.py, lines 15-19, moving_average (81.6%, total 93.0%) (no line: 0.6%)" "$T/run.out" &&
 	grep -x "## tests/data/simple.py, lines 8-9, helper (11.4%)" "$T/run.out"
 '
@@ -67,7 +67,7 @@ test_expect 'summary: outside JIT code, unresolved, lost' '
 	# 10000 samples, 7.0% outside JIT code, 0.6% unresolved
 	# 17 samples lost (ring buffer full): shares may be skewed
 	# command: /usr/bin/python3 tests/data/simple.py
-	# outside JIT code: 4.2% python3.11 (_PyEval_EvalFrameDefault 3.0%, PyObject_Call 1.2%),
+	# outside JIT code: 4.2% Python interpreter (python3.11: _PyEval_EvalFrameDefault 3.0%, PyObject_Call 1.2%),
 	EOT
 	test_cmp "$T/summary.expected" "$T/summary"
 '

@@ -30,6 +30,7 @@ test_expect 'the examples run (pf-record ones are left out)' '
 		grep -v pf-record >"$T/examples" &&
 	test "$(wc -l <"$T/examples")" -ge 2 &&
 	sed "s|@DATA@|$TOP/tests/data|g" "$TOP/tests/data/ann-basic.agg" >"$T/prof.agg" &&
+	cp "$TOP/tests/data/agg-basic.sym" "$T/prof.sym" &&
 	cd "$T" &&
 	while read -r cmd; do
 		echo "\$ $cmd"

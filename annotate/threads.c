@@ -1,0 +1,159 @@
+/* threads.c - see threads.h */
+#include "threads.h"
+#include "hash.h"
+#include "summary.h"
+#include "util.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+/* The summary names at most this many threads. */
+#define THREADS_SHOWN 16
+
+struct thread_table {
+	struct hashmap map;	/* PID and TID -> index into items */
+	struct thread_info *items;
+	size_t nr, alloc;
+};
+
+static struct thread_info *get(struct thread_table *t, uint32_t pid,
+			       uint32_t tid)
+{
+	uint32_t key[2] = { pid, tid };
+	int added;
+	size_t *slot = hashmap_insert(&t->map, key, sizeof(key), &added);
+
+	if (added) {
+		ALLOC_GROW(t->items, t->nr + 1, t->alloc);
+		t->items[t->nr] = (struct thread_info){ pid, tid, NULL, 0, 0, 0 };
+		*slot = t->nr++;
+	}
+	return &t->items[*slot];
+}
+
+static int cmp_thread(const void *pa, const void *pb)
+{
+	const struct thread_info *a = pa, *b = pb;
+	uint64_t sa = thread_samples(a), sb = thread_samples(b);
+
+	if (sa != sb)
+		return sa > sb ? -1 : 1;
+	if (a->tid != b->tid)
+		return a->tid < b->tid ? -1 : 1;
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+struct thread_info *thread_list(const struct profile *p, size_t *nr)
+{
+	struct thread_table t = { HASHMAP_INIT, NULL, 0, 0 };
+	struct thread_info *ti;
+	size_t i;
+
+	for (i = 0; i < p->threads_nr; i++) {
+		const struct thread_count *c = &p->threads[i];
+
+		ti = get(&t, c->pid, c->tid);
+		ti->samples += c->samples;
+		ti->jit += c->jit;
+		if (c->name)
+			ti->name = c->name;
+	}
+	for (i = 0; i < p->threadlines_nr; i++) {
+		const struct threadline_count *c = &p->threadlines[i];
+
+		get(&t, c->pid, c->tid)->line_self += c->line.self;
+	}
+	hashmap_release(&t.map);
+	if (t.nr > 1)
+		qsort(t.items, t.nr, sizeof(*t.items), cmp_thread);
+	*nr = t.nr;
+	return t.items;
+}
+
+int thread_find(const struct thread_info *t, size_t nr, uint32_t tid,
+		struct thread_info *out)
+{
+	size_t i;
+	int found = 0;
+
+	*out = (struct thread_info){ 0, tid, NULL, 0, 0, 0 };
+	for (i = 0; i < nr; i++) {
+		if (t[i].tid != tid)
+			continue;
+		if (!found++)
+			out->pid = t[i].pid;
+		if (!out->name)
+			out->name = t[i].name;
+		out->samples += t[i].samples;
+		out->jit += t[i].jit;
+		out->line_self += t[i].line_self;
+	}
+	return found ? 0 : -1;
+}
+
+uint64_t thread_samples(const struct thread_info *t)
+{
+	/* Without its thread record (a bad line), what the lines have. */
+	return t->samples ? t->samples : t->line_self;
+}
+
+void print_thread_name(const struct thread_info *t)
+{
+	printf("%" PRIu32, t->tid);
+	if (t->name) {
+		putchar(' ');
+		print_sanitized(t->name);
+	}
+}
+
+static void print_counts(uint64_t samples, uint64_t jit)
+{
+	printf(": %" PRIu64 " sample%s, %.1f%% in JIT code\n", samples,
+	       samples == 1 ? "" : "s", percent(jit, samples));
+}
+
+void print_thread_summary(const struct thread_info *t, size_t nr)
+{
+	size_t i, shown;
+	uint64_t rest = 0, rest_jit = 0;
+
+	/* Sorted: threads without samples come last. */
+	while (nr && !thread_samples(&t[nr - 1]))
+		nr--;
+	if (nr < 2)
+		return;
+	shown = nr > THREADS_SHOWN ? THREADS_SHOWN - 1 : nr;
+	for (i = 0; i < shown; i++) {
+		fputs("# thread ", stdout);
+		print_thread_name(&t[i]);
+		print_counts(thread_samples(&t[i]), t[i].jit);
+	}
+	for (; i < nr; i++) {
+		rest += thread_samples(&t[i]);
+		rest_jit += t[i].jit;
+	}
+	if (shown < nr) {
+		printf("# and %zu more threads", nr - shown);
+		print_counts(rest, rest_jit);
+	}
+}
+
+struct line_count *thread_lines(const struct profile *p,
+				const struct thread_info *t, int any_pid,
+				size_t *nr)
+{
+	struct line_count *lines = NULL;
+	size_t i, alloc = 0;
+
+	*nr = 0;
+	for (i = 0; i < p->threadlines_nr; i++) {
+		const struct threadline_count *c = &p->threadlines[i];
+
+		if (c->tid != t->tid || (!any_pid && c->pid != t->pid))
+			continue;
+		ALLOC_GROW(lines, *nr + 1, alloc);
+		lines[(*nr)++] = c->line;
+	}
+	return lines;
+}
