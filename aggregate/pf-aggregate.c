@@ -10,11 +10,14 @@
  * JIT samples are also counted per object, so that the object records
  * (which may come after the samples) can tell at the end how many were
  * in code without line tables.  The samples of each thread are counted
- * always (there are few threads); per thread and line with -T.
+ * always (there are few threads); per thread and line with -T.  JIT
+ * samples at no source line are counted on line 0 of their function's
+ * file at the end, when it is known (lineless.c).
  */
 #include "counter.h"
 #include "escape.h"
 #include "lineio.h"
+#include "lineless.h"
 #include "objects.h"
 #include "record.h"
 #include "util.h"
@@ -41,7 +44,9 @@ struct aggregate {
 	struct counter_table lines, callsites, functions, threads;
 	struct counter_table threadlines, outside;
 	struct object_table objects;	/* JIT objects */
+	struct lineless_table placed;	/* samples at no line, to place */
 	uint64_t samples, by_kind[4], unresolved, lost, throttled;
+	uint64_t lineless;	/* JIT samples without a source line */
 	struct inline_entry *chain;	/* the current sample's, reused */
 	size_t chain_alloc;
 	uint64_t bad_lines;
@@ -201,9 +206,18 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 	size_t i;
 
 	ag->by_kind[s->kind]++;
-	if (s->kind == KIND_UNKNOWN ||
-	    (s->kind == KIND_JIT && (!s->file || !s->line)))
+	/*
+	 * Unresolved: nothing could be named.  A JIT sample in a known
+	 * function at no line (line 0, or no line table) is not: its time
+	 * is the function's, and it is counted in LINELESS.
+	 */
+	if (s->kind == KIND_UNKNOWN || (s->kind == KIND_JIT && !s->function))
 		ag->unresolved++;
+	if (s->kind == KIND_JIT && (!s->file || !s->line))
+		ag->lineless++;
+	if (s->kind == KIND_JIT &&
+	    ((ag->groups & GROUP_LINE) || ag->per_thread))
+		lineless_sample(&ag->placed, s);
 
 	if ((ag->groups & GROUP_LINE) && s->kind == KIND_JIT) {
 		count_lines(ag, &ag->lines, s, chain_nr, 0, 0);
@@ -488,7 +502,7 @@ static void print_results(struct aggregate *ag)
 
 	nolines = object_table_select(&ag->objects, OBJECT_NOLINES,
 				      &nolines_nr, &nolines_samples);
-	printf("total %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
+	printf("total %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
 	       (unsigned long long)ag->samples,
 	       (unsigned long long)ag->by_kind[KIND_JIT],
 	       (unsigned long long)ag->by_kind[KIND_NATIVE],
@@ -497,7 +511,11 @@ static void print_results(struct aggregate *ag)
 	       (unsigned long long)ag->unresolved,
 	       (unsigned long long)ag->lost,
 	       (unsigned long long)nolines_samples,
-	       (unsigned long long)ag->throttled);
+	       (unsigned long long)ag->throttled,
+	       (unsigned long long)ag->lineless);
+	lineless_place(&ag->placed,
+		       ag->groups & GROUP_LINE ? &ag->lines : NULL,
+		       ag->per_thread ? &ag->threadlines : NULL);
 	if (ag->groups & GROUP_LINE) {
 		print_counts("line", &ag->lines, ag->samples);
 		print_counts("callsite", &ag->callsites, ag->samples);
@@ -558,6 +576,7 @@ int main(int argc, char **argv)
 	counter_table_init(&ag.threads);
 	counter_table_init(&ag.outside);
 	object_table_init(&ag.objects);
+	lineless_init(&ag.placed);
 
 	line_reader_init(&ag.lr, fp, path);
 	expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
@@ -575,6 +594,7 @@ int main(int argc, char **argv)
 	counter_table_release(&ag.threads);
 	counter_table_release(&ag.outside);
 	object_table_release(&ag.objects);
+	lineless_release(&ag.placed);
 	free(ag.chain);
 	close_stdout();
 	if (ag.bad_lines) {

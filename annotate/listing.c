@@ -16,7 +16,7 @@ struct function_group {
 	const char *file, *function;
 	size_t first, nr;
 	uint64_t self, total;			/* summed over its lines */
-	uint64_t noline_self, noline_total;	/* of its LINE 0 record */
+	uint64_t noline_self;		/* SELF of its LINE 0 record */
 };
 
 /* The functions of one file: functions[first, first + nr). */
@@ -133,7 +133,6 @@ static struct function_group *group_functions(const struct line_count *lines,
 			/* Sorted first; kept out of [first, first + nr). */
 			f->first++;
 			f->noline_self += c->self;
-			f->noline_total += c->total;
 		}
 		f->self += c->self;
 		f->total += c->total;
@@ -275,8 +274,8 @@ static void print_function_header(const struct listing *l,
 	if (f->total != f->self)
 		printf(", total %s", share(l, buf, sizeof(buf), f->total, 0));
 	putchar(')');
-	if (f->noline_self || f->noline_total)
-		printf(" (no line: %s)",
+	if (f->noline_self)
+		printf(" (%s at no source line)",
 		       share(l, buf, sizeof(buf), f->noline_self, 0));
 	putchar('\n');
 }

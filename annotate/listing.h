@@ -32,7 +32,9 @@ struct listing_input {
 };
 
 /*
- * Print the listing of in->lines to stdout, and the functions without
+ * Print the listing of in->lines to stdout: each function's header
+ * says how much of its time was at no source line (its LINE 0 record)
+ * as "(P% at no source line)".  Also the functions without
  * line tables as "## FUNCTION (no line table), P%" among the files by
  * their share, so that their time is shown too.  A line where calls
  * were inlined, and whose TOTAL is above its SELF, is marked with the

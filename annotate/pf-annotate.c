@@ -172,6 +172,36 @@ static void print_nolines(const struct profile *p,
 	putchar('\n');
 }
 
+/*
+ * The share of the JIT samples at no source line (LINELESS) that the
+ * listing does not show, when it reaches min_percent: those not in a
+ * line 0 record of their function (pf-aggregate writes one when it
+ * knows the function's file; older versions did not), not in code
+ * without line tables (the note above), and not unresolved (the JIT
+ * samples of no function; taken to be lineless, and to be apart from
+ * NOLINES, so the share may come out low, never high).
+ */
+static void print_lineless(const struct profile *p, double min_percent)
+{
+	uint64_t shown = p->nolines, unshown = 0;
+	size_t i;
+
+	/* The threadline records count the same samples, by thread. */
+	for (i = 0; i < p->lines_nr; i++)
+		if (!p->lines[i].line)
+			shown += p->lines[i].self;
+	for (i = 0; !p->lines_nr && i < p->threadlines_nr; i++)
+		if (!p->threadlines[i].line.line)
+			shown += p->threadlines[i].line.self;
+	if (p->unresolved > p->by_kind[KIND_UNKNOWN])
+		shown += p->unresolved - p->by_kind[KIND_UNKNOWN];
+	if (p->lineless > shown)
+		unshown = p->lineless - shown;
+	if (unshown && percent(unshown, p->samples) >= min_percent)
+		printf("# %.1f%% of samples are in JIT code at no source line "
+		       "(not in the listing)\n", percent(unshown, p->samples));
+}
+
 static void print_header(const struct profile *p,
 			 const struct noline_function *nolines,
 			 size_t nolines_nr, double min_percent)
@@ -193,6 +223,7 @@ static void print_header(const struct profile *p,
 	}
 	print_lines_mode(p->lines_mode);
 	print_nolines(p, nolines, nolines_nr, min_percent);
+	print_lineless(p, min_percent);
 }
 
 struct annotate {
@@ -203,7 +234,6 @@ struct annotate {
 	size_t nolines_nr;
 	struct thread_info *threads;
 	size_t threads_nr;
-	uint64_t jit_unresolved;	/* JIT samples without a line */
 	int code;
 };
 
@@ -225,7 +255,7 @@ static int lines_missing(const struct annotate *a, size_t lines_nr)
 
 	if (lines_nr || p->lines_nr)
 		return !lines_nr;
-	if (a->jit_unresolved < p->by_kind[KIND_JIT])
+	if (p->lineless < p->by_kind[KIND_JIT])
 		return 1;
 	/* The header explains code without line tables. */
 	if (p->nolines < p->by_kind[KIND_JIT])
@@ -368,9 +398,6 @@ int main(int argc, char **argv)
 	a.nolines = noline_functions(p, &a.nolines_nr);
 	a.threads = thread_list(p, &a.threads_nr);
 	callsite_index_init(&a.callsites, p);
-	/* UNRESOLVED counts JIT samples without a line and unknown ones. */
-	a.jit_unresolved = p->unresolved > p->by_kind[KIND_UNKNOWN] ?
-				   p->unresolved - p->by_kind[KIND_UNKNOWN] : 0;
 
 	print_header(p, a.nolines, a.nolines_nr, a.opt.min_percent);
 	print_outside(p);

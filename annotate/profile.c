@@ -54,11 +54,14 @@ static char *dup_or_null(const char *s)
 	return s ? xstrdup(s) : NULL;
 }
 
-/* Seven fields, or nine since NOLINES and THROTTLED were added. */
+/*
+ * Seven fields, nine since NOLINES and THROTTLED were added, ten since
+ * LINELESS was; fields after the tenth are ignored.
+ */
 static void do_total(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
-	uint64_t v[9] = { 0 };
+	uint64_t v[10] = { 0 };
 	size_t i;
 
 	if (r->have_total) {
@@ -69,7 +72,7 @@ static void do_total(struct reader *r, char **f, size_t n)
 		bad_line(r, "bad total record");
 		return;
 	}
-	for (i = 0; i < 9 && i + 1 < n; i++)
+	for (i = 0; i < 10 && i + 1 < n; i++)
 		if (parse_count(f[i + 1], &v[i])) {
 			bad_line(r, "bad total record");
 			return;
@@ -81,6 +84,18 @@ static void do_total(struct reader *r, char **f, size_t n)
 	p->lost = v[6];
 	p->nolines = v[7];
 	p->throttled = v[8];
+	/*
+	 * Streams before LINELESS counted the JIT samples without a line in
+	 * UNRESOLVED, with the unknown ones: split them out again.  (Those
+	 * of no known function among them cannot be told apart: they are
+	 * taken as lineless, not unresolved.)
+	 */
+	if (n > 10) {
+		p->lineless = v[9];
+	} else {
+		p->lineless = v[5] > v[4] ? v[5] - v[4] : 0;
+		p->unresolved = v[5] - p->lineless;
+	}
 	r->have_total = 1;
 }
 

@@ -61,9 +61,14 @@ struct nolines_count {
 struct profile {
 	/*
 	 * total SAMPLES JIT NATIVE KERNEL UNKNOWN UNRESOLVED LOST NOLINES
-	 * THROTTLED; the last two are 0 in older streams without them.
+	 * THROTTLED LINELESS; NOLINES and THROTTLED are 0 in older streams
+	 * without them.  UNRESOLVED: samples of no known function (unknown
+	 * ones, JIT ones without FUNCTION); LINELESS: JIT samples without a
+	 * source line, NOLINES among them.  Streams without LINELESS
+	 * counted those in UNRESOLVED: they are split out again on reading.
 	 */
 	uint64_t samples, by_kind[4], unresolved, lost, nolines, throttled;
+	uint64_t lineless;
 	struct line_count *lines;
 	size_t lines_nr, lines_alloc;
 	struct callsite_count *callsites;

@@ -205,8 +205,8 @@ test_expect 'pipeline: every stage exits 0' '
 	(cd "$T" && pf-annotate run.agg) >run.txt 2>run.err &&
 	cat run.agg run.txt && ! test -s run.err
 '
-test_expect 'pf-aggregate: NOLINES, THROTTLED, the nolines records' '
-	grep -x "total 100 100 0 0 0 40 4 40 2" run.agg &&
+test_expect 'pf-aggregate: NOLINES, THROTTLED, LINELESS, the nolines records' '
+	grep -x "total 100 100 0 0 0 0 4 40 2 40" run.agg &&
 	awk "\$1 == \"nolines\"" run.agg >nolines &&
 	printf "%s\n" "nolines 35 35.00 jit:2 $PLAIN" \
 		"nolines 5 5.00 jit:3 nrt_atomic_add" >nolines.want &&
@@ -223,7 +223,8 @@ test_expect 'pf-annotate: losses, the code without line tables and why' '
 	#   (compiled without debug info: cache=True code from an old cache, or pf-record --no-lines)
 	EOT
 	test_cmp notes.want notes &&
-	! grep -q "^# line tables" run.txt
+	! grep -q "^# line tables" run.txt &&
+	! grep -q "at no source line" run.txt
 '
 test_expect 'pf-annotate: their time is shown after the listing' '
 	grep -A20 "^## good.c, line 8, good_main (60.0%)" run.txt >listing &&
@@ -237,18 +238,20 @@ test_expect 'pf-annotate: their time is shown after the listing' '
 test_expect 'only the runtime without line tables: the note says so' '
 	grep -v "^object jit:2 " run.sym >rt.sym &&
 	pf-aggregate rt.sym >rt.agg &&
-	grep -x "total 100 100 0 0 0 40 4 5 2" rt.agg &&
+	grep -x "total 100 100 0 0 0 0 4 5 2 40" rt.agg &&
 	pf-annotate rt.agg >rt.txt &&
 	grep -A1 -x "# 5.0% of samples are in JIT code without line tables: Numba runtime 5.0%" rt.txt |
 		grep -x "#   (Numba compiles its runtime without debug info)" &&
-	! grep -q "cache=True" rt.txt
+	! grep -q "cache=True" rt.txt &&
+	grep -x "# 35.0% of samples are in JIT code at no source line (not in the listing)" rt.txt
 '
 test_expect 'without object records (older pf-symbolize), no NOLINES' '
 	grep -v "^object " run.sym >old.sym &&
 	pf-aggregate old.sym >old.agg &&
-	grep -x "total 100 100 0 0 0 40 4 0 2" old.agg &&
+	grep -x "total 100 100 0 0 0 0 4 0 2 40" old.agg &&
 	! grep -q "^nolines " old.agg &&
 	pf-annotate old.agg >old.txt &&
-	! grep -q "without line tables\|no line table" old.txt
+	! grep -q "without line tables\|no line table" old.txt &&
+	grep -x "# 40.0% of samples are in JIT code at no source line (not in the listing)" old.txt
 '
 done_testing

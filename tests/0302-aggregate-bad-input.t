@@ -9,7 +9,7 @@ D=$TOP/tests/data
 test_expect 'bad lines: exit 1, the valid records before and after counted' '
 	test_must_fail 1 pf-aggregate -g line,thread <"$D/agg-bad.sym" >"$T/out" 2>"$T/err" &&
 	test_golden agg-bad.out "$T/out" &&
-	grep -x "total 2 2 0 0 0 0 2 0 0" "$T/out" &&
+	grep -x "total 2 2 0 0 0 0 2 0 0 0" "$T/out" &&
 	grep -x "line 1 50.00 1 50.00 /src/a.py 3 f" "$T/out" &&
 	grep -x "line 1 50.00 1 50.00 /src/a.py 4 f" "$T/out" &&
 	grep -x "thread 2 100.00 2 100.00 10 10 good%20name" "$T/out"

@@ -1,8 +1,9 @@
 #!/bin/sh
 # pf-aggregate: object and throttle records.  JIT samples in objects
-# whose object record says nolines are counted in NOLINES (and still in
-# UNRESOLVED) and per object in nolines records; throttle records are
-# counted in THROTTLED.  Neither kind is copied.
+# whose object record says nolines are counted in NOLINES (and, having
+# no line, in LINELESS, not in UNRESOLVED unless of no known function)
+# and per object in nolines records; throttle records are counted in
+# THROTTLED.  Neither kind is copied.
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/golden.sh"
 
@@ -14,8 +15,10 @@ test_expect 'object and throttle records (golden)' '
 	test ! -s "$T/err"
 '
 
-test_expect 'total: NOLINES and THROTTLED appended, NOLINES inside UNRESOLVED' '
-	grep -x "total 13 12 1 0 0 11 3 9 3" "$T/out"
+# UNRESOLVED: the JIT samples of no function (jit:4, jit:9); LINELESS:
+# every JIT sample but the one of jit:1, the nine of NOLINES among them.
+test_expect 'total: NOLINES, THROTTLED, LINELESS appended, NOLINES inside LINELESS' '
+	grep -x "total 13 12 1 0 0 2 3 9 3 11" "$T/out"
 '
 
 test_expect 'nolines records: objects without line tables that got samples' '
@@ -72,7 +75,7 @@ test_expect 'bad object, throttle and nolines records: reported, skipped' '
 	grep -x "pf-aggregate: .*bad.sym: line 9: bad throttle record .throttle x." "$T/bad.err" &&
 	grep -x "pf-aggregate: .*bad.sym: line 10: pf-aggregate record in a pf-symbolize stream .*" "$T/bad.err" &&
 	grep -x "pf-aggregate: ignored 8 bad lines" "$T/bad.err" &&
-	grep -x "total 1 1 0 0 0 1 0 1 0" "$T/bad.out" &&
+	grep -x "total 1 1 0 0 0 0 0 1 0 1" "$T/bad.out" &&
 	grep -x "nolines 1 100.00 jit:1 f" "$T/bad.out"
 '
 

@@ -41,12 +41,16 @@ test_expect 'annotated source, run from the top directory (golden)' '
 	test ! -s "$T/err"
 '
 
+# The total record is an older one, of seven fields: its UNRESOLVED
+# (26) counted the unknown samples (10) and the 16 JIT samples without
+# a line, 10 of them on line 0 of moving_average: 6 are not listed.
 test_expect 'summary: samples, outside, unresolved, lost; the command' '
-	sed -n 1,3p "$T/out" >"$T/summary" &&
+	sed -n 1,4p "$T/out" >"$T/summary" &&
 	cat >"$T/summary.expected" <<-\EOT &&
-	# 1030 samples, 9.7% outside JIT code, 2.5% unresolved
+	# 1030 samples, 9.7% outside JIT code, 1.0% unresolved
 	# 3 samples lost (ring buffer full): shares may be skewed
 	# command: python3 tests/data/simple.py --label '"'"'my run'"'"'
+	# 0.6% of samples are in JIT code at no source line (not in the listing)
 	EOT
 	test_cmp "$T/summary.expected" "$T/summary"
 '
@@ -66,8 +70,8 @@ test_expect 'outside summary: well-known objects by label, top functions' '
 	grep "^#   2.4% kernel (system calls, page faults), 1.9% libm (pow 1.9%), 1.0% unknown$" "$T/out"
 '
 
-test_expect 'function header: file relative to cwd, range, self, total, no line' '
-	grep -x "## tests/data/simple.py, lines 15-19, moving_average (65.0%, total 82.5%) (no line: 1.0%)" "$T/out"
+test_expect 'function header: file relative to cwd, range, self, total, at no line' '
+	grep -x "## tests/data/simple.py, lines 15-19, moving_average (65.0%, total 82.5%) (1.0% at no source line)" "$T/out"
 '
 
 test_expect 'every line of the range, blank where no sample hit' '
@@ -130,7 +134,7 @@ test_expect '--min-percent counts inlined code (total) too' '
 test_expect '-n shows counts (golden)' '
 	(cd "$TOP" && pf-annotate -n "$T/basic.agg") >"$T/n" &&
 	test_golden ann-basic-n.out "$T/n" &&
-	grep -x "## tests/data/simple.py, lines 15-19, moving_average (670, total 850) (no line: 10)" "$T/n" &&
+	grep -x "## tests/data/simple.py, lines 15-19, moving_average (670, total 850) (10 at no source line)" "$T/n" &&
 	grep -x "   600 |         result\[i\] = (7 + timeseries\[i\] / 9 + (timeseries\[i\] \*\* 2) / 7) / 5" "$T/n"
 '
 
@@ -141,7 +145,7 @@ test_expect 'standard input gives the same output' '
 
 test_expect 'outside the source tree: absolute paths as recorded' '
 	(cd "$T" && pf-annotate "$T/basic.agg") >"$T/elsewhere" &&
-	grep -x "## $D/simple.py, lines 15-19, moving_average (65.0%, total 82.5%) (no line: 1.0%)" "$T/elsewhere" &&
+	grep -x "## $D/simple.py, lines 15-19, moving_average (65.0%, total 82.5%) (1.0% at no source line)" "$T/elsewhere" &&
 	grep -x "## tests/data/other.py (source not found), twice (2.4%)" "$T/elsewhere"
 '
 

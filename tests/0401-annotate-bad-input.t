@@ -53,7 +53,7 @@ test_expect 'no total record: exit 65' '
 test_expect 'JIT samples but no line records: exit 1, summary printed' '
 	pf-aggregate -g function "$D/agg-basic.sym" >"$T/func.agg" &&
 	test_must_fail 1 pf-annotate "$T/func.agg" >"$T/func.out" 2>"$T/func.err" &&
-	grep -x "# 16 samples, 31.2% outside JIT code, 18.8% unresolved" "$T/func.out" &&
+	grep -x "# 16 samples, 31.2% outside JIT code, 12.5% unresolved" "$T/func.out" &&
 	grep -x "# 12 samples lost (ring buffer full): shares may be skewed" "$T/func.out" &&
 	grep -x "pf-annotate: no line records: run pf-aggregate with -g line" "$T/func.err"
 '
@@ -83,8 +83,12 @@ test_expect 'no JIT sample has a line: exit 0, the summary says so' '
 	printf "# pf-symbolize 1\nsample 1 1 1 0 a jit jit:1 f - 0 -\n" >"$T/noline.sym" &&
 	pf-aggregate "$T/noline.sym" >"$T/noline.agg" &&
 	pf-annotate "$T/noline.agg" >"$T/noline.out" &&
-	grep -x "# 1 samples, 0.0% outside JIT code, 100.0% unresolved" "$T/noline.out" &&
-	grep "^# no JIT sample has a source line" "$T/noline.out"
+	cat >"$T/noline.expected" <<-\EOT &&
+	# 1 samples, 0.0% outside JIT code, 0.0% unresolved
+	# 100.0% of samples are in JIT code at no source line (not in the listing)
+	# no JIT sample has a source line (no line tables in the JIT code?)
+	EOT
+	test_cmp "$T/noline.expected" "$T/noline.out"
 '
 
 test_expect 'zero samples: exit 0' '

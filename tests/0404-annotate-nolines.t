@@ -3,7 +3,7 @@
 # obtained (meta lines), and JIT code without line tables (the NOLINES
 # field of total, nolines records): said plainly in the summary, and
 # the time of those functions shown.  Older streams, whose total record
-# has seven fields, still work.
+# has seven fields, still work (see also 0408-annotate-lineless.t).
 . "$(dirname "$0")/lib.sh"
 . "$TOP/tests/golden.sh"
 
@@ -47,7 +47,7 @@ test_expect 'functions without line tables are listed by share among the files' 
 '
 
 test_expect 'objects of the same function are merged; -n shows counts' '
-	agg "total 10 10 0 0 0 10 0 10 0
+	agg "total 10 10 0 0 0 0 0 10 0 10
 nolines 4 40.00 jit:1 f
 nolines 3 30.00 jit:3 g
 nolines 2 20.00 jit:2 f
@@ -55,7 +55,7 @@ nolines 1 10.00 jit:4 NRT_incref" >"$T/merge.agg" &&
 	pf-annotate -n "$T/merge.agg" >"$T/merge.out" &&
 	cat "$T/merge.out" &&
 	cat >"$T/merge.expected" <<-\EOT &&
-	# 10 samples, 0.0% outside JIT code, 100.0% unresolved
+	# 10 samples, 0.0% outside JIT code, 0.0% unresolved
 	# 100.0% of samples are in JIT code without line tables: f 60.0%, g 30.0%, Numba runtime 10.0%
 	#   (compiled without debug info: cache=True code from an old cache, or pf-record --no-lines)
 	## f (no line table), 6
@@ -73,7 +73,7 @@ test_expect '--min-percent hides them too, and counts them' '
 '
 
 test_expect 'more than four functions: the rest summed' '
-	agg "total 20 20 0 0 0 20 0 20 0
+	agg "total 20 20 0 0 0 0 0 20 0 20
 nolines 6 30.00 jit:1 a
 nolines 5 25.00 jit:2 b
 nolines 4 20.00 jit:3 c
@@ -93,7 +93,7 @@ test_expect 'all JIT samples without line tables: no other complaint' '
 '
 
 test_expect 'some JIT samples without a line for another reason: still said' '
-	agg "total 10 10 0 0 0 10 0 4 0
+	agg "total 10 10 0 0 0 0 0 4 0 10
 nolines 4 40.00 jit:1 f" >"$T/some.agg" &&
 	pf-annotate "$T/some.agg" >"$T/some.out" &&
 	grep -x "# 40.0% of samples are in JIT code without line tables: f 40.0%" "$T/some.out" &&
@@ -102,7 +102,7 @@ nolines 4 40.00 jit:1 f" >"$T/some.agg" &&
 '
 
 test_expect 'Numba runtime alone: a note only from --min-percent on' '
-	agg "total 1000 1000 0 0 0 1 0 1 0
+	agg "total 1000 1000 0 0 0 0 0 1 0 1
 line 999 99.90 999 99.90 $D/other.py 2 twice
 nolines 1 0.10 jit:1 nrt_atomic_add" >"$T/rt.agg" &&
 	pf-annotate "$T/rt.agg" >"$T/rt.out" &&
@@ -114,11 +114,11 @@ nolines 1 0.10 jit:1 nrt_atomic_add" >"$T/rt.agg" &&
 '
 
 test_expect 'losses: lost only, throttled only, one of each' '
-	agg "total 10 0 10 0 0 0 1 0 0" >"$T/l1.agg" &&
+	agg "total 10 0 10 0 0 0 1 0 0 0" >"$T/l1.agg" &&
 	pf-annotate "$T/l1.agg" | sed -n 2p >"$T/l1" &&
-	agg "total 10 0 10 0 0 0 0 0 1" >"$T/t1.agg" &&
+	agg "total 10 0 10 0 0 0 0 0 1 0" >"$T/t1.agg" &&
 	pf-annotate "$T/t1.agg" | sed -n 2p >"$T/t1" &&
-	agg "total 10 0 10 0 0 0 120 0 3" >"$T/lt.agg" &&
+	agg "total 10 0 10 0 0 0 120 0 3 0" >"$T/lt.agg" &&
 	pf-annotate "$T/lt.agg" | sed -n 2p >"$T/lt" &&
 	cat "$T/l1" "$T/t1" "$T/lt" >"$T/losses" &&
 	cat >"$T/losses.expected" <<-\EOT &&
@@ -129,27 +129,30 @@ test_expect 'losses: lost only, throttled only, one of each' '
 	test_cmp "$T/losses.expected" "$T/losses"
 '
 
-test_expect 'an older total record with seven fields: no new notes, exit 0' '
+test_expect 'an older total record with seven fields: no NOLINES notes, exit 0' '
 	agg "meta command python3 s.py
 total 4 4 0 0 0 1 0
 line 3 75.00 3 75.00 $D/other.py 2 twice" >"$T/old.agg" &&
 	(cd "$T" && pf-annotate "$T/old.agg") >"$T/old.out" 2>"$T/old.err" &&
 	test ! -s "$T/old.err" &&
 	cat >"$T/old.expected" <<-EOT &&
-	# 4 samples, 0.0% outside JIT code, 25.0% unresolved
+	# 4 samples, 0.0% outside JIT code, 0.0% unresolved
 	# command: python3 s.py
+	# 25.0% of samples are in JIT code at no source line (not in the listing)
 	## $D/other.py, line 2, twice (75.0%)
 	 75.0% |     y = x + x
 	EOT
 	test_cmp "$T/old.expected" "$T/old.out"
 '
 
-test_expect 'eight fields (no THROTTLED), and fields after the ninth, are read' '
+test_expect 'eight fields (no THROTTLED), and fields after the tenth, are read' '
 	agg "total 4 4 0 0 0 4 0 4" >"$T/eight.agg" &&
 	pf-annotate "$T/eight.agg" >"$T/eight.out" 2>"$T/eight.err" &&
 	test ! -s "$T/eight.err" &&
 	grep -q "^# 100.0% of samples are in JIT code without line tables" "$T/eight.out" &&
-	agg "total 4 0 4 0 0 0 0 0 2 99 future" >"$T/ten.agg" &&
+	grep -q "^# 4 samples, 0.0% outside JIT code, 0.0% unresolved$" "$T/eight.out" &&
+	! grep -q "at no source line" "$T/eight.out" &&
+	agg "total 4 0 4 0 0 0 0 0 2 0 99 future" >"$T/ten.agg" &&
 	pf-annotate "$T/ten.agg" >"$T/ten.out" 2>"$T/ten.err" &&
 	test ! -s "$T/ten.err" &&
 	grep -x "# sampling throttled 2 times by the kernel: shares may be skewed" "$T/ten.out"
@@ -158,7 +161,7 @@ test_expect 'eight fields (no THROTTLED), and fields after the ninth, are read' 
 test_expect 'meta lines: a note for anything but the default' '
 	for mode in numba-faithful numba-debuginfo none strange%20mode; do
 		agg "meta lines $mode
-total 0 0 0 0 0 0 0 0 0" >"$T/mode.agg" &&
+total 0 0 0 0 0 0 0 0 0 0" >"$T/mode.agg" &&
 		pf-annotate "$T/mode.agg" | grep "^# line tables" || echo "(none)"
 	done >"$T/modes" &&
 	cat >"$T/modes.expected" <<-\EOT &&
@@ -172,11 +175,11 @@ total 0 0 0 0 0 0 0 0 0" >"$T/mode.agg" &&
 
 test_expect 'meta lines none: the reason for the missing line tables is known' '
 	agg "meta lines none
-total 2 2 0 0 0 2 0 2 0
+total 2 2 0 0 0 0 0 2 0 2
 nolines 2 100.00 jit:1 f" >"$T/none.agg" &&
 	pf-annotate "$T/none.agg" >"$T/none.out" &&
 	cat >"$T/none.expected" <<-\EOT &&
-	# 2 samples, 0.0% outside JIT code, 100.0% unresolved
+	# 2 samples, 0.0% outside JIT code, 0.0% unresolved
 	# line tables: none (pf-record --no-lines): function-level profile
 	# 100.0% of samples are in JIT code without line tables: f 100.0%
 	#   (recorded with pf-record --no-lines)
@@ -190,8 +193,8 @@ test_expect 'bad nolines and total records: reported with their line' '
 nolines 1 10.00 - f
 nolines 1 10.00 jit:1
 nolines 1 10.00 jit:1 f%ZZ
-total 1 1 0 0 0 1 0 x 0
-total 1 1 0 0 0 1 0 1 0
+total 1 1 0 0 0 0 0 x 0 1
+total 1 1 0 0 0 0 0 1 0 1
 nolines 1 100.00 jit:1 f" >"$T/bad.agg" &&
 	test_must_fail 1 pf-annotate "$T/bad.agg" >"$T/bad.out" 2>"$T/bad.err" &&
 	cat "$T/bad.err" &&

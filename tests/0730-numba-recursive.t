@@ -29,4 +29,27 @@ test_expect 'fib is not credited to the driver'"'"'s lines' '
 	! grep -q " jit jit:[0-9]* driver $src $recurse " "$T/r.sym"
 '
 
+# Code the compiler gave no line (FILE -) is common in a recursive
+# function: its time is fib's, counted on line 0 of fib's file, shown
+# in fib's header; none of fib's samples is left out or unresolved.
+test_expect 'fib at no source line: its time, in its header' '
+	pf-aggregate "$T/r.sym" >"$T/r.agg" &&
+	n=$(awk "\$7 == \"jit\" && \$9 == \"fib\" && \$10 == \"-\"" "$T/r.sym" | wc -l) &&
+	fib=$(awk "\$7 == \"jit\" && \$9 == \"fib\"" "$T/r.sym" | wc -l) &&
+	echo "$fib samples of fib, $n at no line" &&
+	awk -v want="$fib" -v f="$src" "\$1 == \"line\" && \$6 == f && \$8 == \"fib\" { s += \$2 }
+		END { exit s != want }" "$T/r.agg" &&
+	(cd "$T" && pf-annotate "$T/r.agg") >"$T/r.txt" &&
+	all=$(awk "\$1 == \"total\" { print \$2 }" "$T/r.agg") &&
+	share=$(awk -v n="$fib" -v a="$all" "BEGIN { printf \"%.1f%%\", 100 * n / a }") &&
+	if [ "$n" -gt 0 ]; then
+		grep -q "^line $n [0-9.]* $n [0-9.]* $src 0 fib$" "$T/r.agg" &&
+		noline=$(awk -v n="$n" -v a="$all" "BEGIN { printf \"%.1f%%\", 100 * n / a }") &&
+		grep -x "## $src, lines [0-9-]*, fib ($share) ($noline at no source line)" "$T/r.txt"
+	else
+		grep -x "## $src, lines [0-9-]*, fib ($share)" "$T/r.txt"
+	fi &&
+	! grep -q "(not in the listing)" "$T/r.txt"
+'
+
 done_testing
