@@ -111,6 +111,63 @@ def _patch(compiler):
 
     compiler._make_subtarget = _make_subtarget
     _quiet_missing_source()
+    _index_first_lines()
+
+
+def _index_first_lines():
+    """With line information on, Numba looks up the first line of each
+    function it lowers by parsing that function's whole source file
+    (numba.misc.firstlinefinder), again for every function: with
+    Numba's own large modules that doubled compile time.  Index each
+    file once (kept while its size and mtime stay the same), with the
+    same rules."""
+    import ast
+    try:
+        from numba.core import lowering
+        from numba.misc import firstlinefinder
+        is_docstring = firstlinefinder._is_docstring
+        if not callable(lowering.get_func_body_first_lineno):
+            return
+    except (ImportError, AttributeError):
+        return
+    cache = {}
+
+    def index(tree):
+        found = {}
+
+        def visit(node):
+            if isinstance(node, ast.FunctionDef) and node.body:
+                body = node.body
+                first = body[0]
+                if is_docstring(first):
+                    first = body[1] if len(body) > 1 else None
+                starts = [node.lineno]
+                if node.decorator_list:
+                    starts.append(node.decorator_list[0].lineno)
+                for line in starts:
+                    found.setdefault((node.name, line),
+                                     first.lineno if first else None)
+            for child in ast.iter_child_nodes(node):
+                visit(child)
+
+        visit(tree)
+        return found
+
+    def get_func_body_first_lineno(pyfunc):
+        co = pyfunc.__code__
+        try:
+            st = os.stat(co.co_filename)
+            key = (st.st_size, st.st_mtime_ns)
+            entry = cache.get(co.co_filename)
+            if entry is None or entry[0] != key:
+                with open(co.co_filename) as fin:
+                    entry = (key, index(ast.parse(fin.read())))
+                cache[co.co_filename] = entry
+        except (OSError, SyntaxError, ValueError):
+            return None
+        return entry[1].get((co.co_name, co.co_firstlineno))
+
+    lowering.get_func_body_first_lineno = get_func_body_first_lineno
 
 
 def _quiet_missing_source():
