@@ -115,57 +115,55 @@ def _patch(compiler):
 
 
 def _index_first_lines():
-    """With line information on, Numba looks up the first line of each
-    function it lowers by parsing that function's whole source file
-    (numba.misc.firstlinefinder), again for every function: with
-    Numba's own large modules that doubled compile time.  Index each
-    file once (kept while its size and mtime stay the same), with the
-    same rules."""
+    """With line information on, Numba looks up the first body line of
+    each function it lowers by parsing that function's whole source
+    file (numba.misc.firstlinefinder), again for every function: with
+    Numba's own large modules that doubled compile time.  Parse only the
+    function's own block instead (as inspect.getsource finds it), from
+    the file's lines read once while its size and mtime stay the same;
+    where that does not give a `def` of that name, fall back to Numba's
+    own look-up.  Same answers, a fraction of the time."""
     import ast
+    import inspect
+    import textwrap
     try:
         from numba.core import lowering
         from numba.misc import firstlinefinder
         is_docstring = firstlinefinder._is_docstring
-        if not callable(lowering.get_func_body_first_lineno):
-            return
+        original = lowering.get_func_body_first_lineno
     except (ImportError, AttributeError):
         return
-    cache = {}
+    files = {}
 
-    def index(tree):
-        found = {}
-
-        def visit(node):
-            if isinstance(node, ast.FunctionDef) and node.body:
-                body = node.body
-                first = body[0]
-                if is_docstring(first):
-                    first = body[1] if len(body) > 1 else None
-                starts = [node.lineno]
-                if node.decorator_list:
-                    starts.append(node.decorator_list[0].lineno)
-                for line in starts:
-                    found.setdefault((node.name, line),
-                                     first.lineno if first else None)
-            for child in ast.iter_child_nodes(node):
-                visit(child)
-
-        visit(tree)
-        return found
+    def source_lines(path):
+        st = os.stat(path)
+        key = (st.st_size, st.st_mtime_ns)
+        entry = files.get(path)
+        if entry is None or entry[0] != key:
+            with open(path) as fin:
+                entry = (key, fin.readlines())
+            files[path] = entry
+        return entry[1]
 
     def get_func_body_first_lineno(pyfunc):
         co = pyfunc.__code__
         try:
-            st = os.stat(co.co_filename)
-            key = (st.st_size, st.st_mtime_ns)
-            entry = cache.get(co.co_filename)
-            if entry is None or entry[0] != key:
-                with open(co.co_filename) as fin:
-                    entry = (key, index(ast.parse(fin.read())))
-                cache[co.co_filename] = entry
-        except (OSError, SyntaxError, ValueError):
-            return None
-        return entry[1].get((co.co_name, co.co_firstlineno))
+            lines = source_lines(co.co_filename)
+            start = co.co_firstlineno - 1
+            block = inspect.getblock(lines[start:])
+            tree = ast.parse(textwrap.dedent("".join(block)))
+        except (OSError, SyntaxError, ValueError, IndexError):
+            return original(pyfunc)
+        node = tree.body[0] if tree.body else None
+        if (not isinstance(node, ast.FunctionDef) or node.name != co.co_name
+                or not node.body):
+            return original(pyfunc)
+        first = node.body[0]
+        if is_docstring(first):
+            if len(node.body) < 2:
+                return original(pyfunc)
+            first = node.body[1]
+        return start + first.lineno
 
     lowering.get_func_body_first_lineno = get_func_body_first_lineno
 
