@@ -74,17 +74,7 @@ struct counter *counter_get(struct counter_table *t,
 	return &t->items[*slot];
 }
 
-static int cmp_string(const char *a, const char *b)
-{
-	if (!a || !b)
-		return !!a - !!b;
-	return strcmp(a, b);
-}
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-	return (a < b) - (a > b);
-}
 
 static int cmp_counter(const void *pa, const void *pb)
 {

@@ -5,12 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int cmp_string(const char *a, const char *b)
-{
-	if (!a || !b)
-		return !!a - !!b;
-	return strcmp(a, b);
-}
 
 /* The site: file, line, caller. */
 static int cmp_site(const struct callsite_entry *a,

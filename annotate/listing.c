@@ -37,17 +37,7 @@ struct listing {
 	char *cwd, *pwd;	/* to show paths relative to the current directory */
 };
 
-static int cmp_string(const char *a, const char *b)
-{
-	if (!a || !b)
-		return !!a - !!b;
-	return strcmp(a, b);
-}
 
-static int cmp_u64_desc(uint64_t a, uint64_t b)
-{
-	return (a < b) - (a > b);
-}
 
 static int cmp_line_count(const void *pa, const void *pb)
 {

@@ -70,12 +70,6 @@ struct group {
 	const char *top_object;	/* the one with the most samples */
 };
 
-static int cmp_string(const char *a, const char *b)
-{
-	if (!a || !b)
-		return !!a - !!b;
-	return strcmp(a, b);
-}
 
 /* The group: a label, or an object not labeled. */
 static int cmp_group_key(const struct entry *a, const struct entry *b)

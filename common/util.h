@@ -67,6 +67,19 @@ int parse_u64(const char *s, int base, uint64_t min, uint64_t max,
 uint64_t parse_option_u64(const char *opt, const char *s, uint64_t min,
 			  uint64_t max);
 
+/* qsort helpers: strings with NULL first, counts largest first. */
+static inline int cmp_string(const char *a, const char *b)
+{
+	if (!a || !b)
+		return !!a - !!b;
+	return __builtin_strcmp(a, b);
+}
+
+static inline int cmp_u64_desc(uint64_t a, uint64_t b)
+{
+	return (a < b) - (a > b);
+}
+
 /*
  * Flush and close stdout, dying with EXIT_FATAL if any write failed:
  * a full disk or closed pipe is a failure, not a silent truncation.
