@@ -75,8 +75,10 @@ test_expect 'prange.py: the summary has a line per thread' '
 		"$(grep -c "^thread " "$T/par.agg")"
 '
 
-test_expect 'prange.py: the OpenMP runtime by name when it has samples' '
-	if grep -q "^outside .*/libgomp" "$T/par.agg"; then
+# The summary names the four biggest groups only: whether libgomp is one
+# of them depends on the run (0407 tests the labels on fixed data).
+test_expect 'prange.py: the OpenMP runtime by name when the summary shows it' '
+	if grep -q "^#.*libgomp" "$T/par.txt"; then
 		grep -q "OpenMP runtime (libgomp[^ ]*; workers spinning or waiting)" "$T/par.txt"
 	fi
 '
