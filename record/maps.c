@@ -78,36 +78,6 @@ int mapped_file(const char *path)
 	       strncmp(path, "/memfd:", 7) && strncmp(path, "/dev/", 5);
 }
 
-int mappings_read_proc(struct mapping_table *mt, pid_t pid)
-{
-	char name[64], *line = NULL;
-	size_t alloc = 0;
-	uint64_t time = now_ns();
-	FILE *fp;
-
-	snprintf(name, sizeof(name), "/proc/%d/maps", (int)pid);
-	fp = fopen(name, "r");
-	if (!fp)
-		return -1;
-	while (getline(&line, &alloc, fp) > 0) {
-		unsigned long long start, end, offset;
-		char perms[8];
-		int pathpos = 0;
-
-		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %n", &start, &end,
-			   perms, &offset, &pathpos) < 4 || pathpos == 0)
-			continue;
-		line[strcspn(line, "\n")] = '\0';
-		if (perms[2] != 'x' || !mapped_file(line + pathpos))
-			continue;
-		mappings_add(mt, time, (uint32_t)pid, start, end, offset,
-			     line + pathpos);
-	}
-	free(line);
-	fclose(fp);
-	return 0;
-}
-
 static uint64_t find_symbol(Elf *elf, const char *symbol)
 {
 	Elf_Scn *scn = NULL;

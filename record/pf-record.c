@@ -287,32 +287,35 @@ static const struct sampler_events *session_events(struct session *s)
 	return &ev;
 }
 
-/* Read /proc maps (for what perf's mmap events may have missed). */
+/*
+ * Read /proc/PID/maps for what perf's mmap events may have missed (the
+ * mappings made before sampling started): each executable mapping goes
+ * the way of an mmap event, so it is recorded and examined for the JIT
+ * descriptor only the first time it is seen.
+ */
 static void scan_proc_maps(struct session *s)
 {
-	/*
-	 * mappings_read_proc writes `map` records; jit_capture_check_file
-	 * examines only paths it has not seen, so re-running is cheap.
-	 */
 	char name[64], *line = NULL;
 	size_t alloc = 0;
+	uint64_t time = now_ns();
 	FILE *fp;
 
-	mappings_read_proc(s->maps, s->child);
 	snprintf(name, sizeof(name), "/proc/%d/maps", (int)s->child);
 	fp = fopen(name, "r");
 	if (!fp)
 		return;
 	while (getline(&line, &alloc, fp) > 0) {
 		unsigned long long start, end, offset;
+		char perms[8];
 		int pathpos = 0;
 
-		if (sscanf(line, "%llx-%llx %*s %llx %*s %*s %n", &start, &end,
-			   &offset, &pathpos) < 3 || pathpos == 0 ||
-		    !mapped_file(line + pathpos))
+		if (sscanf(line, "%llx-%llx %7s %llx %*s %*s %n", &start, &end,
+			   perms, &offset, &pathpos) < 4 || pathpos == 0 ||
+		    perms[2] != 'x')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		jit_capture_check_file(s->jit, line + pathpos, start, offset);
+		on_mmap(s, time, (uint32_t)s->child, start, end - start, offset,
+			line + pathpos);
 	}
 	free(line);
 	fclose(fp);

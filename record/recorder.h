@@ -81,8 +81,6 @@ int mappings_add(struct mapping_table *mt, uint64_t time, uint32_t pid,
  */
 int mapped_file(const char *path);
 
-/* Add every executable file mapping of /proc/PID/maps.  0 or -1. */
-int mappings_read_proc(struct mapping_table *mt, pid_t pid);
 
 /*
  * Look up a defined symbol in an ELF file, in .dynsym and .symtab, and
