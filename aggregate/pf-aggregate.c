@@ -359,11 +359,36 @@ static int is_kind(const char *line, size_t len, const char *kind)
 	return len == strlen(kind) && !strncmp(line, kind, len);
 }
 
+/* The input records that are counted, each parsed by its handler. */
+static const struct {
+	const char *kind;
+	void (*fn)(struct aggregate *ag, char **f, size_t n);
+} handlers[] = {
+	{ "sample", do_sample },	 { "thread", do_thread },
+	{ "lost", do_lost },	 { "throttle", do_throttle },
+	{ "object", do_object },
+};
+
+/* Whether a record kind is one that pf-aggregate writes. */
+static int is_own_kind(const char *line, size_t len)
+{
+	static const char *const own[] = {
+		"total", "line", "callsite", "threadline",
+		"function", "outside", "nolines",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (is_kind(line, len, own[i]))
+			return 1;
+	return 0;
+}
+
 static void process_line(struct aggregate *ag)
 {
 	struct line_reader *lr = &ag->lr;
 	char *f[PF_MAX_FIELDS];
-	size_t kind_len = strcspn(lr->buf, " "), n;
+	size_t kind_len = strcspn(lr->buf, " "), n, i;
 
 	if (lr->buf[0] == '#')
 		return;
@@ -376,37 +401,21 @@ static void process_line(struct aggregate *ag)
 		bad_line(ag, lr->len ? "record without a kind" : "empty line");
 		return;
 	}
-	if (is_kind(lr->buf, kind_len, "sample")) {
-		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
-		do_sample(ag, f, n);
-	} else if (is_kind(lr->buf, kind_len, "thread")) {
-		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
-		do_thread(ag, f, n);
-	} else if (is_kind(lr->buf, kind_len, "lost")) {
-		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
-		do_lost(ag, f, n);
-	} else if (is_kind(lr->buf, kind_len, "throttle")) {
-		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
-		do_throttle(ag, f, n);
-	} else if (is_kind(lr->buf, kind_len, "object")) {
-		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
-		do_object(ag, f, n);
-	} else if (is_kind(lr->buf, kind_len, "meta")) {
+	for (i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
+		if (is_kind(lr->buf, kind_len, handlers[i].kind)) {
+			n = split_fields(lr->buf, f, PF_MAX_FIELDS);
+			handlers[i].fn(ag, f, n);
+			return;
+		}
+	if (is_kind(lr->buf, kind_len, "meta"))
 		do_copied(ag, 0);
-	} else if (is_kind(lr->buf, kind_len, "exit")) {
+	else if (is_kind(lr->buf, kind_len, "exit"))
 		do_copied(ag, 1);
-	} else if (is_kind(lr->buf, kind_len, "total") ||
-		   is_kind(lr->buf, kind_len, "line") ||
-		   is_kind(lr->buf, kind_len, "callsite") ||
-		   is_kind(lr->buf, kind_len, "threadline") ||
-		   is_kind(lr->buf, kind_len, "function") ||
-		   is_kind(lr->buf, kind_len, "outside") ||
-		   is_kind(lr->buf, kind_len, "nolines")) {
+	else if (is_own_kind(lr->buf, kind_len))
 		/* Copied, it would pass for one of our own counts. */
 		bad_line(ag, "pf-aggregate record in a pf-symbolize stream");
-	} else {
+	else
 		copy_line(lr);
-	}
 }
 
 static void put_count(uint64_t count, uint64_t all)
