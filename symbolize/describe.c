@@ -6,6 +6,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -200,62 +201,131 @@ static const char *map_file(const struct pseudo *ps, const char *path,
 	return ps->name;
 }
 
+/* Is the function of scope die made by the compiler (DW_AT_artificial)? */
+static int is_artificial(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	bool flag;
+
+	return dwarf_attr_integrate(die, DW_AT_artificial, &attr) &&
+	       dwarf_formflag(&attr, &flag) == 0 && flag;
+}
+
+static const char *linkage_name(Dwarf_Die *die)
+{
+	const char *name = die_string(die, DW_AT_linkage_name);
+
+	if (!name)
+		name = die_string(die, DW_AT_MIPS_linkage_name);
+	if (!name)
+		name = die_string(die, DW_AT_name);
+	return name && *name ? name : NULL;
+}
+
+/* The name of the unit that defines the function of scope die. */
+static const char *unit_name(Dwarf_Die *die, Dwarf_Die *cudie)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Die origin = *die, cu;
+	int hops;
+
+	/* An inlined copy names its function through abstract_origin. */
+	for (hops = 0; hops < 8; hops++) {
+		if (!dwarf_attr(&origin, DW_AT_abstract_origin, &attr) ||
+		    !dwarf_formref_die(&attr, &origin))
+			break;
+	}
+	if (hops == 0)
+		return dwarf_diename(cudie);
+	return dwarf_diecu(&origin, &cu, NULL, NULL) ? dwarf_diename(&cu)
+						      : NULL;
+}
+
 /*
- * Set up ps for code of function fn in unit cudie: nothing unless the
- * unit is a pseudo file.
+ * Set up ps for code whose outermost own function is scopes[real] (of
+ * unit cudie), called from the generated functions scopes[0..real):
+ * nothing unless that function's unit is a pseudo file.  The owner is
+ * found by the function's linkage name, else by those of the generated
+ * functions around it (a wrapper that inlined it holds its symbol).
  */
 static void find_pseudo(struct describe_state *st, Dwfl_Module *mod,
-			Dwarf_Die *cudie, Dwarf_Die *fn, struct pseudo *ps)
+			Dwarf_Die *cudie, Dwarf_Die *scopes, int outer,
+			int real, struct pseudo *ps)
 {
-	const char *name = dwarf_diename(cudie), *linkage = NULL;
+	const char *name = unit_name(&scopes[real], cudie), *linkage;
+	int i;
 
 	if (!st->regions || !name || !is_pseudo_file(name))
 		return;
 	ps->name = name;
-	if (fn) {
-		linkage = die_string(fn, DW_AT_linkage_name);
-		if (!linkage)
-			linkage = die_string(fn, DW_AT_MIPS_linkage_name);
-		if (!linkage)
-			linkage = die_string(fn, DW_AT_name);
+	for (i = real; i >= outer && !ps->owner; i--)
+		if ((linkage = linkage_name(&scopes[i])))
+			ps->owner = region_find(st->regions, st->self, mod,
+						linkage);
+}
+
+/* Where in its code a frame is: a file and a line. */
+struct place {
+	const char *file;
+	uint64_t line;
+};
+
+/*
+ * Where frame i of scopes[0..n) is: in the innermost, the line table's
+ * place; in the others, the call site of the frame inside it.
+ */
+static struct place frame_place(Dwarf_Die *scopes, int i, int n,
+				Dwarf_Die *cudie, struct place innermost)
+{
+	struct place p = innermost;
+
+	if (i < n - 1) {
+		p.line = call_line(&scopes[i + 1]);
+		p.file = p.line ? call_file(&scopes[i + 1], cudie) : NULL;
 	}
-	if (linkage && *linkage)
-		ps->owner = region_find(st->regions, st->self, mod, linkage);
+	return p;
 }
 
 /*
- * Write the call sites of scopes[first+1 .. n-1], innermost first;
- * scopes[first] is the real function, called outer.
+ * Write the call sites of the frames own[0..nown-1] but the innermost
+ * (own[nown - 1]), innermost first: each is the function of own[j]
+ * (outer's name for the first) at its place.
  */
-static void write_chain(FILE *fp, Dwarf_Die *scopes, int first, int n,
-			const char *outer, Dwarf_Die *cudie,
-			const struct pseudo *ps, enum name_source source,
-			enum name_style style)
+static void write_chain(FILE *fp, Dwarf_Die *scopes, int n, const int *own,
+			int nown, const char *outer, Dwarf_Die *cudie,
+			struct place innermost, const struct pseudo *ps,
+			enum name_source source, enum name_style style)
 {
-	int i;
+	int j;
 
-	if (n - first < 2) {
+	if (nown < 2) {
 		fputc('-', fp);
 		return;
 	}
-	for (i = n - 1; i > first; i--) {
-		char *caller = NULL;
-		uint64_t line = call_line(&scopes[i]);
+	for (j = nown - 2; j >= 0; j--) {
+		struct place p = frame_place(scopes, own[j], n, cudie,
+					     innermost);
+		char *caller = j > 0 ? die_function_name(&scopes[own[j]],
+							 source, style)
+				     : NULL;
 
-		if (i - 1 > first)
-			caller = die_function_name(&scopes[i - 1], source,
-						   style);
-		if (i < n - 1)
+		if (j < nown - 2)
 			fputc(';', fp);
 		fput_field(fp, caller ? caller : outer);
 		fputc('@', fp);
-		fput_field(fp, map_file(ps, call_file(&scopes[i], cudie),
-					line));
-		fprintf(fp, ":%" PRIu64, line);
+		fput_field(fp, map_file(ps, p.file, p.line));
+		fprintf(fp, ":%" PRIu64, p.line);
 		free(caller);
 	}
 }
 
+/*
+ * Frames of functions the compiler generated (DW_AT_artificial: Numba's
+ * wrappers, whose code is no one's source) are left out: a sample is
+ * written as the user's own functions see it, the innermost of them
+ * with its place (in a generated function it called, the call site).
+ * When every frame is generated, the outermost names the code.
+ */
 void describe_address(FILE *fp, struct describe_state *st,
 		      Dwfl_Module *mod, Dwarf_Addr addr,
 		      enum name_source source, enum name_style style)
@@ -263,35 +333,45 @@ void describe_address(FILE *fp, struct describe_state *st,
 	Dwarf_Die cudie, scopes[MAX_SCOPES];
 	Dwarf_Addr bias = 0;
 	Dwarf_Line *line = NULL;
-	const char *file = NULL;
+	struct place innermost = { NULL, 0 }, here;
 	char *outer = NULL, *inner = NULL;
-	int lineno = 0, n = 0, first, have_cu;
+	int lineno = 0, n = 0, first, have_cu, own[MAX_SCOPES], nown = 0, i;
 	struct pseudo ps = { NULL, NULL };
 
 	have_cu = find_cu(st, mod, addr, &cudie, &bias) == 0;
 	if (have_cu) {
 		line = dwarf_getsrc_die(&cudie, addr - bias);
 		if (line && dwarf_lineno(line, &lineno) == 0 && lineno > 0)
-			file = dwarf_linesrc(line, NULL, NULL);
-		if (!file)
-			lineno = 0;
+			innermost.file = dwarf_linesrc(line, NULL, NULL);
+		if (innermost.file)
+			innermost.line = (uint64_t)lineno;
 		n = find_scopes(&cudie, addr - bias, scopes, 0, 0);
 	}
 	/* The real (not inlined) function the address is in. */
 	for (first = n - 1; first > 0; first--)
 		if (dwarf_tag(&scopes[first]) != DW_TAG_inlined_subroutine)
 			break;
-	if (n > 0 && source == NAME_FROM_DWARF)
-		outer = die_function_name(&scopes[first], source, style);
-	if (!outer)
+	for (i = first < 0 ? 0 : first; i < n; i++)
+		if (!is_artificial(&scopes[i]))
+			own[nown++] = i;
+	if (nown == 0 && n > 0)
+		own[nown++] = first;	/* all generated: the outermost */
+	here = nown ? frame_place(scopes, own[nown - 1], n, &cudie, innermost)
+		    : innermost;
+	if (nown && source == NAME_FROM_DWARF)
+		outer = die_function_name(&scopes[own[0]], source, style);
+	if (!outer && (!nown || own[0] == first))
 		outer = symbol_name(mod, addr, style);
-	if (!outer && n > 0)
-		outer = die_function_name(&scopes[first], source, style);
-	if (n > 0 && first < n - 1)
-		inner = die_function_name(&scopes[n - 1], source, style);
-	if (have_cu)
-		find_pseudo(st, mod, &cudie, n > 0 ? &scopes[first] : NULL,
-			    &ps);
+	if (!outer && nown)
+		outer = die_function_name(&scopes[own[0]], source, style);
+	if (nown > 1)
+		inner = die_function_name(&scopes[own[nown - 1]], source,
+					  style);
+	if (have_cu && nown)
+		find_pseudo(st, mod, &cudie, scopes, first, own[0], &ps);
+	else if (have_cu && st->regions && dwarf_diename(&cudie) &&
+		 is_pseudo_file(dwarf_diename(&cudie)))
+		ps.name = dwarf_diename(&cudie);
 	if (ps.owner) {
 		free(outer);
 		outer = xstrdup(ps.owner->function);
@@ -299,10 +379,10 @@ void describe_address(FILE *fp, struct describe_state *st,
 
 	fput_field(fp, inner ? inner : outer);
 	fputc(' ', fp);
-	fput_field(fp, map_file(&ps, file, (uint64_t)lineno));
-	fprintf(fp, " %d ", lineno);
-	write_chain(fp, scopes, first < 0 ? 0 : first, n, outer, &cudie,
-		    &ps, source, style);
+	fput_field(fp, map_file(&ps, here.file, here.line));
+	fprintf(fp, " %" PRIu64 " ", here.line);
+	write_chain(fp, scopes, n, own, nown, outer, &cudie, innermost, &ps,
+		    source, style);
 	free(inner);
 	free(outer);
 }

@@ -6,6 +6,7 @@
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <gelf.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,12 +23,18 @@ static int has_line_table(Dwarf *dw)
 	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, &cudie,
 			       &sub) == 0) {
 		Dwarf_Lines *lines;
-		size_t n;
+		size_t i, n;
+		int line;
 
 		if (unit_type != DW_UT_compile && unit_type != DW_UT_partial)
 			continue;
-		if (dwarf_getsrclines(&cudie, &lines, &n) == 0 && n > 0)
-			return 1;
+		if (dwarf_getsrclines(&cudie, &lines, &n) != 0)
+			continue;
+		/* Generated code has rows at line 0 only. */
+		for (i = 0; i < n; i++)
+			if (dwarf_lineno(dwarf_onesrcline(lines, i), &line) == 0 &&
+			    line > 0)
+				return 1;
 	}
 	return 0;
 }
@@ -46,8 +53,22 @@ static const char *die_name(Dwarf_Die *die)
 	return die_string(die, DW_AT_name);
 }
 
-/* Find the first subprogram with code and a name under parent. */
-static int first_function(Dwarf_Die *parent, int depth, Dwarf_Die *fn)
+static int is_artificial(Dwarf_Die *die)
+{
+	Dwarf_Attribute attr;
+	bool flag;
+
+	return dwarf_attr_integrate(die, DW_AT_artificial, &attr) &&
+	       dwarf_formflag(&attr, &flag) == 0 && flag;
+}
+
+/*
+ * Find the first subprogram with code and a name under parent; with
+ * own set, the first that the compiler did not generate (Numba's
+ * wrappers are DW_AT_artificial).
+ */
+static int first_function(Dwarf_Die *parent, int depth, int own,
+			  Dwarf_Die *fn)
 {
 	Dwarf_Die child;
 	const char *name;
@@ -59,14 +80,15 @@ static int first_function(Dwarf_Die *parent, int depth, Dwarf_Die *fn)
 		case DW_TAG_subprogram:
 			if ((dwarf_hasattr(&child, DW_AT_low_pc) ||
 			     dwarf_hasattr(&child, DW_AT_ranges)) &&
-			    (name = die_name(&child)) && *name) {
+			    (name = die_name(&child)) && *name &&
+			    !(own && is_artificial(&child))) {
 				*fn = child;
 				return 0;
 			}
 			break;
 		case DW_TAG_namespace:
 		case DW_TAG_module:
-			if (first_function(&child, depth + 1, fn) == 0)
+			if (first_function(&child, depth + 1, own, fn) == 0)
 				return 0;
 			break;
 		default:
@@ -76,20 +98,28 @@ static int first_function(Dwarf_Die *parent, int depth, Dwarf_Die *fn)
 	return -1;
 }
 
-/* The first subprogram with code of the first unit that has one. */
+/*
+ * The first subprogram with code of the first unit that has one: one of
+ * the user's if there is one, else a generated one.
+ */
 static int dwarf_main_function(Dwarf *dw, Dwarf_Die *cudie, Dwarf_Die *fn)
 {
-	Dwarf_CU *cu = NULL;
 	Dwarf_Half version;
 	uint8_t unit_type;
 	Dwarf_Die sub;
+	int own;
 
-	while (dwarf_get_units(dw, cu, &cu, &version, &unit_type, cudie,
-			       &sub) == 0) {
-		if (unit_type != DW_UT_compile && unit_type != DW_UT_partial)
-			continue;
-		if (first_function(cudie, 0, fn) == 0)
-			return 0;
+	for (own = 1; own >= 0; own--) {
+		Dwarf_CU *cu = NULL;
+
+		while (dwarf_get_units(dw, cu, &cu, &version, &unit_type,
+				       cudie, &sub) == 0) {
+			if (unit_type != DW_UT_compile &&
+			    unit_type != DW_UT_partial)
+				continue;
+			if (first_function(cudie, 0, own, fn) == 0)
+				return 0;
+		}
 	}
 	return -1;
 }

@@ -1,5 +1,6 @@
 """A parallel=True kernel whose time is 90% on one inner line and 10% on
-another: 9 and 1 iterations of the same body per outer iteration."""
+another: the same inner loop, run 9 times and once per outer iteration,
+so the split holds whatever code LLVM makes of the loop."""
 import sys
 import time
 
@@ -12,8 +13,9 @@ def kernel(a, out):
     for j in prange(a.shape[0]):
         s = 0.0
         x = a[j]
-        for k in range(900):
-            s += (x + k) / (x + 1.5 + k)  # NINETY
+        for r in range(9):
+            for k in range(100):
+                s += (x + k) / (x + 1.5 + k)  # NINETY
         for k in range(100):
             s += (x + k) / (x + 1.5 + k)  # TEN
         out[j] = s
