@@ -53,9 +53,12 @@ test_expect 'the command output never mixes into a recording on stdout' '
 		>"$T/mix.rec" 2>"$T/mix.err" &&
 	! grep -q "^sample 1 2 3 4 deadbeef" "$T/mix.rec" &&
 	! grep -q "^jit 1 2 3 4" "$T/mix.rec" &&
-	pf-record -q -- sh -c "echo sample 1 2 3 4 deadbeef" >"$T/mix2.rec" 2>/dev/null &&
-	[ "$(grep -c "^sample " "$T/mix2.rec")" -eq 0 ] &&
-	grep -q "^sample 1 2 3 4 deadbeef$" "$T/mix.err"
+	grep -q "^sample 1 2 3 4 deadbeef$" "$T/mix.err" &&
+	pf-record -q -- sh -c "echo sample 1 2 3 4 deadbeef" >"$T/mix2.rec" 2>"$T/mix2.err" &&
+	! grep -q "^sample 1 2 3 4 deadbeef" "$T/mix2.rec" &&
+	grep -q "^sample 1 2 3 4 deadbeef$" "$T/mix2.err" &&
+	pf-symbolize "$T/mix2.rec" >/dev/null 2>"$T/mix2.sym-err" &&
+	! test -s "$T/mix2.sym-err"
 '
 
 test_expect 'with -o the command keeps its standard output' '
