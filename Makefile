@@ -63,7 +63,7 @@ deps:
 	@sh scripts/deps.sh
 
 check: deps all $(UNIT_TESTS) $(FIXTURES)
-	LC_ALL=C $(PROVE) -f --exec 'timeout 300 sh' tests/*.t
+	PROVE='$(PROVE)' sh tests/run.sh
 
 demo: deps all
 	@sh scripts/demo.sh

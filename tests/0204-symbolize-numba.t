@@ -15,7 +15,7 @@ done
 cd "$T" || exit 1
 
 cat >kern.py <<'EOP'
-import ctypes, sys
+import ctypes, subprocess, sys
 import numba
 import numpy as np
 
@@ -60,19 +60,26 @@ def descriptor():
         _fields_ = [('version', ctypes.c_uint32), ('action', ctypes.c_uint32),
                     ('relevant', ctypes.POINTER(Entry)),
                     ('first', ctypes.POINTER(Entry))]
-    paths = []
+    base = {}
     with open('/proc/self/maps') as maps:
         for line in maps:
-            path = line.split()[-1]
+            f = line.split()
+            path = f[-1]
             if path.startswith('/') and ('LLVM' in path or 'llvmlite' in path):
-                if path not in paths:
-                    paths.append(path)
-    for path in paths:
+                if path not in base and int(f[2], 16) == 0:
+                    base[path] = int(f[0].split('-')[0], 16)
+    for path in base:
         try:
             return Descriptor.in_dll(ctypes.CDLL(path),
                                      '__jit_debug_descriptor')
         except (OSError, ValueError):
             pass
+        # Static LLVM (pip wheels): a local symbol, in .symtab only.
+        out = subprocess.run(['nm', path], capture_output=True, text=True)
+        for line in out.stdout.splitlines():
+            f = line.split()
+            if len(f) == 3 and f[2] == '__jit_debug_descriptor':
+                return Descriptor.from_address(base[path] + int(f[0], 16))
     return None
 
 

@@ -13,8 +13,15 @@ from numba.misc import firstlinefinder
 fast, orig = lowering.get_func_body_first_lineno, firstlinefinder.get_func_body_first_lineno
 assert fast is not orig, \"the shim did not install its look-up\"
 n = bad = 0
-for m in (\"numba.cpython.numbers\", \"numba.cpython.mathimpl\"):
-    mod = importlib.import_module(m)
+# numba >= 0.59 keeps these in old_*.py behind redirecting modules.
+for names in ((\"numba.cpython.old_numbers\", \"numba.cpython.numbers\"),
+              (\"numba.cpython.old_mathimpl\", \"numba.cpython.mathimpl\")):
+    for m in names:
+        try:
+            mod = importlib.import_module(m)
+            break
+        except ImportError:
+            pass
     for obj in list(vars(mod).values()):
         if isinstance(obj, types.FunctionType) and obj.__code__.co_filename == mod.__file__:
             n += 1
