@@ -310,11 +310,50 @@ static const Dwfl_Callbacks jit_callbacks = {
 };
 
 /*
- * Check that libdwfl put every executable section where it ran.  It
- * does when the lowest section is aligned as the object requires, as
- * LLVM's are; otherwise it moves the object and its DWARF with it.
+ * libdwfl lays out a relocatable object from a base it first rounds up
+ * to 256 bytes, moving the base again for a section off its alignment;
+ * after such a move it relocates the DWARF by the move as well and then
+ * reports that bias once more (elfutils 0.188).  So where the lowest
+ * section of an object is off that grid (LLVM may put .rodata below
+ * .text, at any alignment), hand libdwfl a copy whose section headers
+ * need no move: every loaded section lower by the same delta, which
+ * puts the lowest on the grid, and alignments of 1.  The code that ran
+ * at A is then at A - delta for libdwfl, symbols and DWARF alike.
  */
-static int layout_differs(struct jit_object *o, Dwfl_Module *mod)
+#define LAYOUT_GRID 256
+
+/* Write the section headers of the copy into fd; 0 or -1. */
+static int write_moved_headers(const struct jit_object *o, int fd,
+			       uint64_t delta)
+{
+	Elf64_Ehdr eh;
+	size_t i;
+
+	if (o->size < sizeof(eh) || o->image[EI_CLASS] != ELFCLASS64)
+		return -1;
+	memcpy(&eh, o->image, sizeof(eh));
+	if (eh.e_shentsize != sizeof(Elf64_Shdr))
+		return -1;
+	/* index_object() checked that the headers lie inside the image. */
+	for (i = 1; i < eh.e_shnum; i++) {
+		off_t at = (off_t)(eh.e_shoff + i * sizeof(Elf64_Shdr));
+		Elf64_Shdr sh;
+
+		memcpy(&sh, o->image + at, sizeof(sh));
+		if (!(sh.sh_flags & SHF_ALLOC))
+			continue;
+		if (sh.sh_addr)
+			sh.sh_addr -= delta;
+		sh.sh_addralign = 1;
+		if (pwrite(fd, &sh, sizeof(sh), at) != (ssize_t)sizeof(sh))
+			return -1;
+	}
+	return 0;
+}
+
+/* Did libdwfl put everything at its address less delta, and no more? */
+static int placed_as_asked(struct jit_object *o, Dwfl_Module *mod,
+			   uint64_t delta)
 {
 	GElf_Addr bias;
 	Dwarf_Addr dwbias;
@@ -335,7 +374,7 @@ static int layout_differs(struct jit_object *o, Dwfl_Module *mod)
 		if (!b || !gelf_getshdr(a, &sa) || !gelf_getshdr(b, &sb))
 			goto out;
 		if ((sa.sh_flags & SHF_EXECINSTR) && sa.sh_addr &&
-		    sa.sh_addr != sb.sh_addr)
+		    sa.sh_addr - delta != sb.sh_addr)
 			goto out;
 	}
 	ret = 0;
@@ -344,12 +383,12 @@ out:
 	return ret;
 }
 
-Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod,
-	       int check_layout)
+Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod)
 {
 	struct jit_object *o = &js->obj[i];
 	char name[32];
 	Dwfl *dwfl = NULL;
+	uint64_t delta;
 	size_t done;
 	int fd;
 
@@ -374,6 +413,12 @@ Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod,
 		}
 		done += (size_t)w;
 	}
+	delta = o->base % LAYOUT_GRID;
+	if (delta && write_moved_headers(o, fd, delta)) {
+		unusable(js, o, "cannot lay out its sections for libdwfl");
+		close(fd);
+		return NULL;
+	}
 	dwfl = dwfl_begin(&jit_callbacks);
 	if (!dwfl) {
 		close(fd);
@@ -382,7 +427,7 @@ Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod,
 	}
 	dwfl_report_begin(dwfl);
 	/* On success the module owns fd; on failure it is still ours. */
-	*mod = dwfl_report_elf(dwfl, name, name, fd, o->base, false);
+	*mod = dwfl_report_elf(dwfl, name, name, fd, o->base - delta, false);
 	if (!*mod) {
 		close(fd);
 		unusable(js, o, "%s", dwfl_errmsg(-1));
@@ -392,11 +437,11 @@ Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod,
 		unusable(js, o, "%s", dwfl_errmsg(-1));
 		goto fail;
 	}
-	if (check_layout && layout_differs(o, *mod)) {
-		unusable(js, o, "libdwfl would not place it at its addresses "
-			 "(sections not aligned)");
+	if (placed_as_asked(o, *mod, delta)) {
+		unusable(js, o, "libdwfl would not place it at its addresses");
 		goto fail;
 	}
+	o->shift = -delta;
 	return dwfl;
 fail:
 	dwfl_end(dwfl);

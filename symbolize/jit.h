@@ -32,6 +32,7 @@ struct jit_object {
 	uint64_t lineno;	/* of its jit record, for messages */
 	unsigned char *image;	/* size bytes once assembled and valid */
 	uint64_t base;		/* lowest allocated section address */
+	uint64_t shift;		/* libdwfl's address minus the process's */
 	int unusable;		/* warned about: no symbols from it */
 	int duplicate;		/* its ID was used before: ignored */
 	int examined;		/* lines and name are known */
@@ -71,13 +72,13 @@ int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno);
 void jit_set_finish(struct jit_set *js, struct range_index *code);
 
 /*
- * Report object i to a new Dwfl at its process addresses, checking that
- * libdwfl placed it there when check_layout is set (addresses matter
- * only to describe samples).  Returns the Dwfl (the caller calls
- * dwfl_end) and sets *mod; on failure warns, marks the object unusable
+ * Report object i to a new Dwfl, so that the code that ran at address A
+ * is at A + shift in the module (the object's shift: see jit.c for why
+ * it is not always 0), whatever the order and alignment of its
+ * sections.  Returns the Dwfl (the caller calls dwfl_end) and sets *mod
+ * and the object's shift; on failure warns, marks the object unusable
  * and returns NULL.
  */
-Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod,
-	       int check_layout);
+Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod);
 
 #endif

@@ -218,7 +218,8 @@ static void describe_entry(struct sym_entry *e, struct describe_state *st,
 	case KIND_JIT:
 		fprintf(fp, " jit:%" PRIu64 " ", jits->obj[e->owner].id);
 		if (mod)
-			describe_address(fp, st, mod, e->addr,
+			describe_address(fp, st, mod,
+					 e->addr + jits->obj[e->owner].shift,
 					 NAME_FROM_DWARF, name_style_jit);
 		else
 			fputs("- - 0 -", fp);
@@ -279,7 +280,7 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 		Dwfl *dwfl = NULL;
 
 		if (first->kind == KIND_JIT)
-			dwfl = jit_open(jits, first->group, &mod, 1);
+			dwfl = jit_open(jits, first->group, &mod);
 		else if (first->kind == KIND_NATIVE)
 			dwfl = native_open(natives, first->group, &mod);
 		if (!dwfl)
@@ -319,7 +320,7 @@ static void examine_rest(struct jit_set *jits)
 
 		if (o->examined || o->unusable)
 			continue;
-		dwfl = jit_open(jits, i, &mod, 0);
+		dwfl = jit_open(jits, i, &mod);
 		if (dwfl)
 			jit_examine(o, mod, name_style_jit);
 		dwfl_end(dwfl);

@@ -196,7 +196,7 @@ static int examine(struct region_finder *rf, size_t i, size_t self,
 		jit_examine(o, self_mod, rf->style);
 		return 0;
 	}
-	dwfl = jit_open(rf->js, i, &mod, 0);
+	dwfl = jit_open(rf->js, i, &mod);
 	if (!dwfl)
 		return -1;
 	jit_examine(o, mod, rf->style);
