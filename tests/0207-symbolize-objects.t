@@ -70,7 +70,7 @@ place helpers.c helpers.o 7f0000003000 &&
 objcopy --rename-section .debug_line=.not_debug_line good.o.tmp.o nl.tmp.o &&
 objcopy --change-section-address .text=0x7f0000004000 nl.tmp.o nl.o &&
 printf "" >empty.c && place empty.c empty.o 7f0000005000 &&
-# at an odd address libdwfl will not place the object
+# at odd addresses, off libdwfl's layout grid: placed where they ran
 place good.c odd.o 7f0000006001 -g &&
 place good.c odd2.o 7f0000007001 -g &&
 head -c 1000 good.o >cut.o &&
@@ -132,7 +132,7 @@ test_expect 'each jit record becomes an object record, in place' '
 	object jit:4 400 nolines good_main
 	object jit:5 500 nolines -
 	mark before-6
-	object jit:6 600 bad -
+	object jit:6 600 lines good_main
 	object jit:7 700 lines good_main
 	object jit:8 800 bad -
 	object jit:9 900 bad -
@@ -142,12 +142,12 @@ test_expect 'each jit record becomes an object record, in place' '
 	test_cmp objects.want objects
 '
 test_expect 'bad objects are the ones warned about; no record for a reused ID' '
-	grep "^pf-symbolize: line [0-9]*: jit object 6 unusable: libdwfl would not place it" all.err &&
+	! grep -q "jit object 6 " all.err &&
 	grep "^pf-symbolize: line [0-9]*: jit object 8 unusable: truncated" all.err &&
 	grep "^pf-symbolize: line [0-9]*: jit object 9 unusable: not an ELF object" all.err &&
 	grep "^pf-symbolize: line [0-9]*: jit object 10 unusable: bytes " all.err &&
 	grep "^pf-symbolize: line [0-9]*: jit object 1 already defined" all.err &&
-	grep -x "pf-symbolize: 4 jit objects unusable" all.err &&
+	grep -x "pf-symbolize: 3 jit objects unusable" all.err &&
 	test "$(grep -c "^object jit:1 " all.out)" -eq 1
 '
 test_expect 'an object nobody sampled is examined too, wherever it lies' '
@@ -157,7 +157,7 @@ test_expect 'an object nobody sampled is examined too, wherever it lies' '
 test_expect 'the samples are symbolized as before' '
 	grep -x "sample 10 7 7 0 $GOOD jit jit:1 good_main $T/good.c 8 -" all.out &&
 	grep -x "sample 300 7 7 0 $MAIN jit jit:2 $PLAIN - 0 -" all.out &&
-	grep -x "sample 1200 7 7 0 $ODD jit jit:6 - - 0 -" all.out
+	grep -x "sample 1200 7 7 0 $ODD jit jit:6 good_main $T/good.c 8 -" all.out
 '
 test_expect '--no-demangle: NAME as in the symbol table' '
 	test_must_fail 1 "$PFS" --no-demangle all.rec >raw.out 2>/dev/null &&

@@ -34,7 +34,6 @@ import sys
 
 _HERE = os.path.dirname(os.path.abspath(__file__))
 _MODE = os.environ.get("PF_SHIM_MODE", "lines")
-_TARGET = "numba.core.compiler"
 
 
 def _warn(msg):
@@ -113,7 +112,6 @@ def _patch(compiler):
     _quiet_missing_source()
     _index_first_lines()
     _describe_generated_code()
-    _array_exprs_at_their_lines()
 
 
 def _index_first_lines():
@@ -220,26 +218,46 @@ def _describe_generated_code():
     codegen.CPUCodeLibrary.add_ir_module = add_ir_module
 
 
+def _is_call(ir, instr):
+    """A call LLVM might inline: not one to an intrinsic."""
+    if not isinstance(instr, ir.CallInstr):
+        return False
+    callee = getattr(instr, "callee", None)
+    return not (isinstance(callee, ir.Function)
+                and getattr(callee, "name", "").startswith("llvm."))
+
+
 def _calls_something(ir, fn):
-    for block in fn.blocks:
-        for instr in block.instructions:
-            if isinstance(instr, ir.CallInstr):
-                callee = getattr(instr, "callee", None)
-                name = getattr(callee, "name", "")
-                if not (isinstance(callee, ir.Function)
-                        and name.startswith("llvm.")):
-                    return True
-    return False
+    return any(_is_call(ir, instr)
+               for block in fn.blocks for instr in block.instructions)
+
+
+def _operand(di, name, default=None):
+    for key, value in getattr(di, "operands", ()):
+        if key == name:
+            return value
+    return default
 
 
 def _mark_generated(ir, module, optimized):
     """Give the functions of module that call something and have no
-    DISubprogram an artificial one; return a function that takes it all
+    DISubprogram an artificial one.  LLVM then wants every call that
+    could be inlined, in a function with a subprogram, to have a
+    location ("inlinable function call in a function with debug info
+    must have a !dbg location"), and Numba leaves some of its calls in
+    functions with line tables without one (reference counting in a
+    function's prologue): give those the location before them, as the
+    line table shows them anyway.  Return a function that takes it all
     back, or None when there was nothing to do."""
     fns = [fn for fn in module.functions
            if fn.blocks and "dbg" not in fn.metadata
            and _calls_something(ir, fn)]
-    if not fns:
+    described = [fn for fn in module.functions
+                 if fn.blocks and "dbg" in fn.metadata]
+    unlocated = [(fn, instr) for fn in described
+                 for block in fn.blocks for instr in block.instructions
+                 if "dbg" not in instr.metadata and _is_call(ir, instr)]
+    if not fns and not unlocated:
         return None
     metadata_nr = len(module.metadata)
     named = {k: list(v.operands) for k, v in module.namedmetadata.items()}
@@ -260,6 +278,36 @@ def _mark_generated(ir, module, optimized):
             else:
                 del module.namedmetadata[key]
 
+    if unlocated:
+        _locate_calls(module, described, set(map(id, (i for _, i in unlocated))),
+                      marked)
+    if fns:
+        _describe_functions(ir, module, fns, optimized, marked)
+    return undo
+
+
+def _locate_calls(module, fns, calls, marked):
+    """Give each call of calls (ids) in fns the location before it, in
+    block order, else the function's own line."""
+    for fn in fns:
+        last = None
+        for block in fn.blocks:
+            for instr in block.instructions:
+                if id(instr) in calls:
+                    if last is None:
+                        sub = fn.metadata["dbg"]
+                        last = module.add_debug_info("DILocation", {
+                            "line": _operand(sub, "line", 0),
+                            "column": 0, "scope": sub})
+                    instr.set_metadata("dbg", last)
+                    marked.append(instr)
+                elif "dbg" in instr.metadata:
+                    last = instr.metadata["dbg"]
+
+
+def _describe_functions(ir, module, fns, optimized, marked):
+    """An artificial subprogram, and line 0, for each function of fns."""
+    from numba.core import debuginfo
     difile = module.add_debug_info("DIFile", {
         "filename": GENERATED_FILE, "directory": ""})
     unit = module.add_debug_info("DICompileUnit", {
@@ -298,19 +346,20 @@ def _mark_generated(ir, module, optimized):
                     marked.append(instr)
     module.add_named_metadata("llvm.dbg.cu", unit)
     flags = module.add_named_metadata("llvm.module.flags")
-    have = {str(op.operands[1]) for op in flags.operands
-            if len(getattr(op, "operands", ())) > 1}
-    for name, value in (("Dwarf Version", 4), ("Debug Info Version", 3)):
-        if not any(name in h for h in have):
+    have = " ".join(str(op) for op in flags.operands)
+    versions = (("Dwarf Version", getattr(debuginfo.DIBuilder, "DWARF_VERSION", 4)),
+                ("Debug Info Version",
+                 getattr(debuginfo.DIBuilder, "DEBUG_INFO_VERSION", 3)))
+    for name, value in versions:
+        if value is not None and '"%s"' % name not in have:
             flags.add(module.add_metadata(
                 [ir.IntType(32)(2), name, ir.IntType(32)(value)]))
-    return undo
 
 
 ARRAY_EXPR_PREFIX = "__numba_array_expr_"
 
 
-def _array_exprs_at_their_lines():
+def _array_exprs_at_their_lines(array_exprs):
     """Numba compiles an array expression (`a * b + c` on arrays) as a
     function of its own, built from an AST parsed from a one-line stub:
     its code says line 1 of the user's file, the docstring or import
@@ -318,10 +367,8 @@ def _array_exprs_at_their_lines():
     compiles it, so the expression's samples are at its own line.  Only
     line numbers change."""
     import ast
-    try:
-        from numba.np.ufunc import array_exprs
-        lower = array_exprs._lower_array_expr
-    except (ImportError, AttributeError):
+    lower = getattr(array_exprs, "_lower_array_expr", None)
+    if not callable(lower):
         return
     lines = []
 
@@ -368,38 +415,64 @@ def _quiet_missing_source():
     lowering.Lower._compute_def_location = _compute_def_location
 
 
+# The modules patched once Python has loaded them, and how; numba's own
+# imports must run first (patching from here imports what they need).
+_PATCHES = {
+    "numba.core.compiler": _patch,
+    "numba.np.ufunc.array_exprs": _array_exprs_at_their_lines,
+}
+
+
 class _Loader(importlib.abc.Loader):
-    def __init__(self, loader):
+    def __init__(self, loader, patch):
         self._loader = loader
+        self._patch = patch
 
     def create_module(self, spec):
         return self._loader.create_module(spec)
 
     def exec_module(self, module):
         self._loader.exec_module(module)
-        _patch(module)
+        self._patch(module)
 
 
 class _Finder(importlib.abc.MetaPathFinder):
-    """Waits for numba.core.compiler and patches it once loaded."""
+    """Waits for the modules of _PATCHES and patches each once loaded."""
+
+    def __init__(self, waiting):
+        self._waiting = waiting
 
     def find_spec(self, name, path, target=None):
-        if name != _TARGET:
+        patch = self._waiting.pop(name, None)
+        if patch is None:
             return None
-        sys.meta_path.remove(self)
-        spec = importlib.util.find_spec(name)
-        if spec is not None and spec.loader is not None:
-            spec.loader = _Loader(spec.loader)
+        if not self._waiting:
+            sys.meta_path.remove(self)
+        # Find it as Python would have, without this finder.
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec = finder.find_spec(name, path, target)
+            if spec is not None:
+                break
+        else:
+            return None
+        if spec.loader is not None:
+            spec.loader = _Loader(spec.loader, patch)
         return spec
 
 
 def _install():
     if _MODE != "lines":
         return
-    if _TARGET in sys.modules:
-        _patch(sys.modules[_TARGET])
-    else:
-        sys.meta_path.insert(0, _Finder())
+    waiting = {}
+    for name, patch in _PATCHES.items():
+        if name in sys.modules:
+            patch(sys.modules[name])
+        else:
+            waiting[name] = patch
+    if waiting:
+        sys.meta_path.insert(0, _Finder(waiting))
 
 
 _chain_sitecustomize()
