@@ -132,21 +132,27 @@ static char *find_shim_dir(void)
  * Numba's cache key ignores debug flags: a profiled run must neither
  * load cached code without line tables nor write its code into the
  * user's cache.  Each mode gets a cache of its own under
- * $XDG_CACHE_HOME/pf (~/.cache/pf), kept between runs.
+ * $XDG_CACHE_HOME/pf/GENERATION (~/.cache/pf/2), kept between runs.
+ * The generation moves when the shim changes the debug information it
+ * makes Numba emit, so that code cached by an older pf is not loaded
+ * (2: line tables for Numba's generated wrappers too).
  */
+#define CACHE_GENERATION "2"
+
 static char *numba_cache_dir(enum lines_mode mode)
 {
 	const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
 	char path[4096];
 
 	if (xdg && *xdg)
-		snprintf(path, sizeof(path), "%s/pf/%s", xdg,
-			 lines_mode_names[mode]);
+		snprintf(path, sizeof(path), "%s/pf/" CACHE_GENERATION "/%s",
+			 xdg, lines_mode_names[mode]);
 	else if (home && *home)
-		snprintf(path, sizeof(path), "%s/.cache/pf/%s", home,
+		snprintf(path, sizeof(path),
+			 "%s/.cache/pf/" CACHE_GENERATION "/%s", home,
 			 lines_mode_names[mode]);
 	else
-		snprintf(path, sizeof(path), "/tmp/pf-%u/%s",
+		snprintf(path, sizeof(path), "/tmp/pf-%u/" CACHE_GENERATION "/%s",
 			 (unsigned)getuid(), lines_mode_names[mode]);
 	return xstrdup(path);
 }
