@@ -10,6 +10,23 @@ static int is_runtime(const char *name)
 	return name && (!strncmp(name, "NRT_", 4) || !strncmp(name, "nrt_", 4));
 }
 
+/*
+ * Code Numba generates around the user's: the cpython and cfunc
+ * wrappers, a prange loop's gufunc wrapper and its launcher.
+ */
+static int is_wrapper(const char *name)
+{
+	static const char *const prefix[] = {
+		"cpython.", "cfunc.", "__gufunc__.", ".kernel.",
+	};
+	size_t i;
+
+	for (i = 0; name && i < sizeof(prefix) / sizeof(prefix[0]); i++)
+		if (!strncmp(name, prefix[i], strlen(prefix[i])))
+			return 1;
+	return 0;
+}
+
 static int cmp_function(const void *pa, const void *pb)
 {
 	const struct noline_function *a = pa, *b = pb;
@@ -39,6 +56,7 @@ struct noline_function *noline_functions(const struct profile *p, size_t *nr)
 			ALLOC_GROW(f, *nr + 1, alloc);
 			f[j].name = name;
 			f[j].runtime = runtime;
+			f[j].wrapper = !runtime && is_wrapper(name);
 			f[j].samples = 0;
 			(*nr)++;
 		}

@@ -20,6 +20,7 @@
 struct noline_function {
 	const char *name;	/* points into the profile, or a constant */
 	int runtime;		/* Numba's run-time helpers */
+	int wrapper;		/* Numba's generated wrappers */
 	uint64_t samples;
 };
 

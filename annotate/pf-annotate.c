@@ -129,13 +129,17 @@ static void print_nolines(const struct profile *p,
 	char part[NOLINES_NAME_SHOWN + 96];
 	size_t i, len, name_len, column;
 	uint64_t rest = 0;
-	int user = 0;
+	int user = 0, wrapper = 0;
+	int faithful = p->lines_mode && !strcmp(p->lines_mode, "numba-faithful");
 	const char *why;
 
-	for (i = 0; i < nr; i++)
-		user |= !f[i].runtime;
+	for (i = 0; i < nr; i++) {
+		user |= !f[i].runtime && !f[i].wrapper;
+		wrapper |= f[i].wrapper;
+	}
 	if (!p->nolines ||
-	    (nr && !user && percent(p->nolines, p->samples) < min_percent))
+	    (nr && !user && !wrapper &&
+	     percent(p->nolines, p->samples) < min_percent))
 		return;
 	column = (size_t)printf("# %.1f%% of samples are in JIT code without line tables%s",
 				percent(p->nolines, p->samples), nr ? ":" : "");
@@ -163,6 +167,14 @@ static void print_nolines(const struct profile *p,
 	}
 	if (p->lines_mode && !strcmp(p->lines_mode, "none"))
 		why = " (recorded with pf-record --no-lines)";
+	else if (wrapper && !user)
+		why = " (Numba's generated wrappers without line tables: code "
+		      "inlined into them lost its lines; pf's shim gives them "
+		      "line tables where it knows the Numba, see its warnings)";
+	else if ((user || !nr) && faithful)
+		why = " (compiled without line tables: pf's shim did not run "
+		      "or did not know this Numba, see pf-record's warnings; "
+		      "or cache=True code from a cache other than pf's)";
 	else if (user || !nr)
 		why = " (compiled without debug info: cache=True code from an "
 		      "old cache, or pf-record --no-lines)";

@@ -220,7 +220,7 @@ test_expect 'pf-annotate: losses, the code without line tables and why' '
 	# command: python3 s.py
 	# 40.0% of samples are in JIT code without line tables:
 	#   $PLAIN 35.0%, Numba runtime 5.0%
-	#   (compiled without debug info: cache=True code from an old cache, or pf-record --no-lines)
+	#   (compiled without line tables: pf'"'"'s shim did not run or did not know this Numba, see pf-record'"'"'s warnings; or cache=True code from a cache other than pf'"'"'s)
 	EOT
 	test_cmp notes.want notes &&
 	! grep -q "^# line tables" run.txt &&

@@ -28,7 +28,7 @@ test_expect 'the summary: losses, then the code without line tables' '
 	# command: /usr/bin/python3 cached.py
 	# 69.2% of samples are in JIT code without line tables: __main__.g(double) 30.8%,
 	#   __main__.h(long long) 15.4%, Numba runtime 7.7%, jit:9 7.7%, 1 other 7.7%
-	#   (compiled without debug info: cache=True code from an old cache, or pf-record --no-lines)
+	#   (compiled without line tables: pf'"'"'s shim did not run or did not know this Numba, see pf-record'"'"'s warnings; or cache=True code from a cache other than pf'"'"'s)
 	EOT
 	test_cmp "$T/summary.expected" "$T/summary"
 '
@@ -111,6 +111,39 @@ nolines 1 0.10 jit:1 nrt_atomic_add" >"$T/rt.agg" &&
 	grep -x "# 0.1% of samples are in JIT code without line tables: Numba runtime 0.1%" "$T/rt0.out" &&
 	grep -x "#   (Numba compiles its runtime without debug info)" "$T/rt0.out" &&
 	grep -x "## Numba runtime (no line table), 0.1%" "$T/rt0.out"
+'
+
+# The cause, in words a user can act on, from what was recorded.
+test_expect 'the cause: Numba wrappers without line tables, under the shim' '
+	agg "meta lines numba-faithful
+total 100 100 0 0 0 0 0 40 0 40
+line 60 60.00 60 60.00 $D/other.py 2 twice
+nolines 30 30.00 jit:1 __gufunc__.<dynamic>.__numba_parfor_gufunc_0x7f(Array<double,1,C,mutable,aligned>)
+nolines 10 10.00 jit:2 cpython.__main__.f(double)" >"$T/wrap.agg" &&
+	pf-annotate "$T/wrap.agg" >"$T/wrap.out" &&
+	cat "$T/wrap.out" &&
+	grep -q "^#   (Numba.s generated wrappers without line tables: code inlined into them lost its lines;" "$T/wrap.out" &&
+	! grep -q "old cache" "$T/wrap.out"
+'
+
+test_expect 'the cause: the user functions without line tables, under the shim' '
+	agg "meta lines numba-faithful
+total 100 100 0 0 0 0 0 40 0 40
+line 60 60.00 60 60.00 $D/other.py 2 twice
+nolines 30 30.00 jit:1 __main__.g(double)
+nolines 10 10.00 jit:2 cpython.__main__.g(double)" >"$T/user.agg" &&
+	pf-annotate "$T/user.agg" >"$T/user.out" &&
+	cat "$T/user.out" &&
+	grep -q "(compiled without line tables: pf.s shim did not run or did not know this Numba, see pf-record.s warnings; or cache=True code from a cache other than pf.s)" "$T/user.out"
+'
+
+test_expect 'Numba wrappers alone are shown below --min-percent too' '
+	agg "meta lines numba-faithful
+total 1000 1000 0 0 0 0 0 1 0 1
+line 999 99.90 999 99.90 $D/other.py 2 twice
+nolines 1 0.10 jit:1 cfunc.__main__.f(double)" >"$T/wrap1.agg" &&
+	pf-annotate "$T/wrap1.agg" >"$T/wrap1.out" &&
+	grep -q "^# 0.1% of samples are in JIT code without line tables: cfunc" "$T/wrap1.out"
 '
 
 test_expect 'losses: lost only, throttled only, one of each' '
