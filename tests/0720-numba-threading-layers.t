@@ -1,6 +1,9 @@
 #!/bin/sh
 # parallel=True under each threading layer this machine has: every
-# worker thread is sampled, and the prange loop's lines are the user's.
+# worker thread is sampled, and the prange loop's lines are the user's,
+# 90:10 within 3 points (tests/programs/prange.py runs the same inner
+# loop 9 times and once, so the split holds whatever LLVM makes of it,
+# inlined into Numba's gufunc wrapper or not).
 . "$(dirname "$0")/lib.sh"
 
 py=$(find_numba_python) || skip_all "no Python interpreter with numba (apt-get install python3-numba)"
@@ -28,7 +31,7 @@ for layer in workqueue omp tbb; do
 		echo "# threading layer $layer is not available here"
 		continue
 	fi
-	test_expect "$layer: all threads sampled, 90:10 lines in the user's file" '
+	test_expect "$layer: all threads sampled, 90:10 lines in the user's file within 3 points" '
 		NUMBA_THREADING_LAYER='$layer' NUMBA_NUM_THREADS=2 \
 			pf-record -q -o "$T/'$layer'.rec" -- "$py" "$src" 2 >/dev/null &&
 		pf-symbolize "$T/'$layer'.rec" >"$T/'$layer'.sym" &&
@@ -37,7 +40,8 @@ for layer in workqueue omp tbb; do
 		awk -v a="$ninety" -v b="$ten" -v f="$src" "
 			\$1 == \"line\" && \$6 == f && \$7 == a { n90 = \$2 }
 			\$1 == \"line\" && \$6 == f && \$7 == b { n10 = \$2 }
-			END { print n90, n10; exit !(n10 > 0 && n90 / n10 > 6 && n90 / n10 < 13) }
+			END { s = n90 + n10; print n90, n10, s ? 100 * n90 / s : 0
+			      exit !(n10 > 0 && 100 * n90 >= 87 * s && 100 * n90 <= 93 * s) }
 		" "$T/'$layer'.agg" &&
 		! grep -q "<string>.* $ninety " "$T/'$layer'.sym"
 	'

@@ -393,6 +393,51 @@ def _array_exprs_at_their_lines(array_exprs):
     array_exprs.compile = compile_at_line
 
 
+def _parfor_stubs_at_their_loops(parfor_lowering):
+    """Numba compiles the body of a prange loop into a function built
+    from a stub of Python text (the schedule loop, the reduction
+    variables), whose statements are at lines 1-8 of "<string>"; the
+    loop's counter, compare and branch are there, and with them the
+    samples that skid onto them.  Put those statements at the line of
+    the prange loop (or of the parallel expression) instead, so that
+    their time is the loop's.  Only line numbers change."""
+    create = getattr(parfor_lowering, "_create_gufunc_for_parfor_body", None)
+    if not callable(create):
+        return
+
+    def at_line(run_frontend, line):
+        def run_frontend_at_loop(func, *args, **kwargs):
+            func_ir = run_frontend(func, *args, **kwargs)
+            code = getattr(func, "__code__", None)
+            if (code is None
+                    or not code.co_name.startswith("__numba_parfor_gufunc")):
+                return func_ir
+            for block in func_ir.blocks.values():
+                for stmt in block.body:
+                    loc = getattr(stmt, "loc", None)
+                    if getattr(loc, "filename", None) == code.co_filename:
+                        stmt.loc = loc.with_lineno(line)
+            return func_ir
+        return run_frontend_at_loop
+
+    # numba.core.compiler may be half-imported when this module is: look
+    # run_frontend up at each call (under Numba's compiler lock).
+    def _create_gufunc_for_parfor_body(lowerer, parfor, *args, **kwargs):
+        compiler = getattr(parfor_lowering, "compiler", None)
+        run_frontend = getattr(compiler, "run_frontend", None)
+        line = getattr(getattr(parfor, "loc", None), "line", None)
+        if not callable(run_frontend) or not isinstance(line, int) or line < 1:
+            return create(lowerer, parfor, *args, **kwargs)
+        compiler.run_frontend = at_line(run_frontend, line)
+        try:
+            return create(lowerer, parfor, *args, **kwargs)
+        finally:
+            compiler.run_frontend = run_frontend
+
+    parfor_lowering._create_gufunc_for_parfor_body = \
+        _create_gufunc_for_parfor_body
+
+
 def _quiet_missing_source():
     """Numba warns when it cannot find the source of a function it emits
     debug info for; parfor gufuncs are generated code with no source, so
@@ -420,6 +465,7 @@ def _quiet_missing_source():
 _PATCHES = {
     "numba.core.compiler": _patch,
     "numba.np.ufunc.array_exprs": _array_exprs_at_their_lines,
+    "numba.parfors.parfor_lowering": _parfor_stubs_at_their_loops,
 }
 
 
