@@ -311,14 +311,17 @@ static const Dwfl_Callbacks jit_callbacks = {
 
 /*
  * libdwfl lays out a relocatable object from a base it first rounds up
- * to 256 bytes, moving the base again for a section off its alignment;
- * after such a move it relocates the DWARF by the move as well and then
- * reports that bias once more (elfutils 0.188).  So where the lowest
- * section of an object is off that grid (LLVM may put .rodata below
- * .text, at any alignment), hand libdwfl a copy whose section headers
- * need no move: every loaded section lower by the same delta, which
- * puts the lowest on the grid, and alignments of 1.  The code that ran
- * at A is then at A - delta for libdwfl, symbols and DWARF alike.
+ * to 256 bytes, and moves the base again for each section that its
+ * running minimum of the addresses seen so far says is off its
+ * alignment; after such a move it relocates the DWARF by the move as
+ * well and then reports that bias once more (elfutils 0.188).  So an
+ * object whose lowest section is off that grid, or whose sections come
+ * in another order than their addresses (LLVM may put .rodata below
+ * .text, at any alignment), lost its lines.  Hand libdwfl a copy whose
+ * section headers need no move: every loaded section lower by the same
+ * delta, which puts the lowest on the grid, and alignments of 1.  The
+ * code that ran at A is then at A - delta for libdwfl, symbols and
+ * DWARF alike.
  */
 #define LAYOUT_GRID 256
 
@@ -414,7 +417,7 @@ Dwfl *jit_open(struct jit_set *js, size_t i, Dwfl_Module **mod)
 		done += (size_t)w;
 	}
 	delta = o->base % LAYOUT_GRID;
-	if (delta && write_moved_headers(o, fd, delta)) {
+	if (write_moved_headers(o, fd, delta)) {
 		unusable(js, o, "cannot lay out its sections for libdwfl");
 		close(fd);
 		return NULL;

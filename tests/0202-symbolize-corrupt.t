@@ -94,6 +94,46 @@ test_expect 'an object at an odd address: the same as one byte lower' '
 	grep -q " jit jit:1 [a-z_]* [^ ]*hot.c [1-9][0-9]* " odd.out
 '
 
+# Sections out of address order, the lowest on a page but not first, an
+# 8-aligned one below .text followed by a 16-aligned one 24 bytes above
+# it: libdwfl judged alignments against the lowest address seen so far,
+# moved the object and lost its lines (a pynndescent object did this).
+cat >order.c <<'EOC'
+__attribute__((used, section(".rodata.c"), aligned(16))) static const long c[4] = { 6, 7, 8, 9 };
+__attribute__((used, section(".rodata.b"), aligned(16))) static const long b[2] = { 4, 5 };
+__attribute__((used, section(".rodata.a"), aligned(8))) static const long a[3] = { 1, 2, 3 };
+
+int f(int x)
+{
+	int s = 0;
+	for (int i = 0; i < x; i++)
+		s += i * i;
+	return s;
+}
+EOC
+test_expect 'sections in another order than their addresses: placed all the same' '
+	cc -O1 -g -fno-pic -c order.c -o order.tmp.o &&
+	readelf -SW order.tmp.o | grep -o "\.rodata\.[abc]" | tr "\n" " " |
+		grep -qx ".rodata.a .rodata.b .rodata.c " &&
+	objcopy --change-section-address .text=0x7f0000100000 \
+		--change-section-address .rodata.a=0x7f0000050948 \
+		--change-section-address .rodata.b=0x7f0000050960 \
+		--change-section-address .rodata.c=0x7f0000040000 order.tmp.o mixed.o &&
+	objcopy --change-section-address .text=0x7f0000100000 \
+		--change-section-address .rodata.a=0x7f0000101000 \
+		--change-section-address .rodata.b=0x7f0000101020 \
+		--change-section-address .rodata.c=0x7f0000101040 order.tmp.o ordered.o &&
+	for o in mixed ordered; do
+		{ echo "# pf-record 1"; $JIT_RECORDS 1 10 $o.o
+		  for a in 0 4 8 c 10 14 18 1c; do echo "sample 20 7 7 0 7f00001000$a"; done
+		} >$o.rec &&
+		"$PFS" $o.rec >$o.out 2>$o.err && ! test -s $o.err &&
+		grep "^sample " $o.out | cut -d" " -f7- >$o.desc || return 1
+	done &&
+	test_cmp ordered.desc mixed.desc &&
+	grep -q "^jit jit:1 f [^ ]*order.c [1-9]" mixed.desc
+'
+
 # flip OBJECT SEED COUNT: OBJECT with COUNT bytes overwritten, chosen by
 # SEED, on stdout.
 flip() {
