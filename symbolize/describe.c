@@ -1,12 +1,12 @@
 /* describe.c - see describe.h */
 #include "describe.h"
 #include "escape.h"
+#include "objinfo.h"
 #include "util.h"
 
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <inttypes.h>
-#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,15 +116,9 @@ static const char *die_string(Dwarf_Die *die, unsigned int name)
 static char *die_function_name(Dwarf_Die *die, enum name_source source,
 			       enum name_style style)
 {
-	const char *name = NULL;
+	const char *name = source == NAME_FROM_SYMBOL ? die_linkage_name(die)
+						       : die_string(die, DW_AT_name);
 
-	if (source == NAME_FROM_SYMBOL) {
-		name = die_string(die, DW_AT_linkage_name);
-		if (!name)
-			name = die_string(die, DW_AT_MIPS_linkage_name);
-	}
-	if (!name)
-		name = die_string(die, DW_AT_name);
 	return name ? readable_name(name, style) : NULL;
 }
 
@@ -201,27 +195,6 @@ static const char *map_file(const struct pseudo *ps, const char *path,
 	return ps->name;
 }
 
-/* Is the function of scope die made by the compiler (DW_AT_artificial)? */
-static int is_artificial(Dwarf_Die *die)
-{
-	Dwarf_Attribute attr;
-	bool flag;
-
-	return dwarf_attr_integrate(die, DW_AT_artificial, &attr) &&
-	       dwarf_formflag(&attr, &flag) == 0 && flag;
-}
-
-static const char *linkage_name(Dwarf_Die *die)
-{
-	const char *name = die_string(die, DW_AT_linkage_name);
-
-	if (!name)
-		name = die_string(die, DW_AT_MIPS_linkage_name);
-	if (!name)
-		name = die_string(die, DW_AT_name);
-	return name && *name ? name : NULL;
-}
-
 /* The name of the unit that defines the function of scope die. */
 static const char *unit_name(Dwarf_Die *die, Dwarf_Die *cudie)
 {
@@ -259,7 +232,7 @@ static void find_pseudo(struct describe_state *st, Dwfl_Module *mod,
 		return;
 	ps->name = name;
 	for (i = real; i >= outer && !ps->owner; i--)
-		if ((linkage = linkage_name(&scopes[i])))
+		if ((linkage = die_linkage_name(&scopes[i])))
 			ps->owner = region_find(st->regions, st->self, mod,
 						linkage);
 }
@@ -352,7 +325,7 @@ void describe_address(FILE *fp, struct describe_state *st,
 		if (dwarf_tag(&scopes[first]) != DW_TAG_inlined_subroutine)
 			break;
 	for (i = first < 0 ? 0 : first; i < n; i++)
-		if (!is_artificial(&scopes[i]))
+		if (!die_is_artificial(&scopes[i]))
 			own[nown++] = i;
 	if (nown == 0 && n > 0)
 		own[nown++] = first;	/* all generated: the outermost */

@@ -53,7 +53,18 @@ static const char *die_name(Dwarf_Die *die)
 	return die_string(die, DW_AT_name);
 }
 
-static int is_artificial(Dwarf_Die *die)
+const char *die_linkage_name(Dwarf_Die *die)
+{
+	const char *name = die_string(die, DW_AT_linkage_name);
+
+	if (!name)
+		name = die_string(die, DW_AT_MIPS_linkage_name);
+	if (!name)
+		name = die_name(die);
+	return name && *name ? name : NULL;
+}
+
+int die_is_artificial(Dwarf_Die *die)
 {
 	Dwarf_Attribute attr;
 	bool flag;
@@ -81,7 +92,7 @@ static int first_function(Dwarf_Die *parent, int depth, int own,
 			if ((dwarf_hasattr(&child, DW_AT_low_pc) ||
 			     dwarf_hasattr(&child, DW_AT_ranges)) &&
 			    (name = die_name(&child)) && *name &&
-			    !(own && is_artificial(&child))) {
+			    !(own && die_is_artificial(&child))) {
 				*fn = child;
 				return 0;
 			}
@@ -147,12 +158,8 @@ static void main_source(struct jit_object *o, Dwarf_Die *cudie,
 	const char *cu_name = dwarf_diename(cudie), *file, *linkage;
 	int line;
 
-	linkage = die_string(fn, DW_AT_linkage_name);
-	if (!linkage)
-		linkage = die_string(fn, DW_AT_MIPS_linkage_name);
-	if (!linkage)
-		linkage = die_name(fn);
-	if (linkage && *linkage)
+	linkage = die_linkage_name(fn);
+	if (linkage)
 		o->main_linkage = xstrdup(linkage);
 	if (dwarf_decl_line(fn, &line) == 0 && line > 0)
 		o->main_line = line;
