@@ -227,8 +227,11 @@ def _is_call(ir, instr):
                 and getattr(callee, "name", "").startswith("llvm."))
 
 
-def _calls_something(ir, fn):
+def _calls(ir, fn, unlocated_only):
+    """Whether fn has a call LLVM might inline (one without a location,
+    with unlocated_only)."""
     return any(_is_call(ir, instr)
+               and not (unlocated_only and "dbg" in instr.metadata)
                for block in fn.blocks for instr in block.instructions)
 
 
@@ -249,14 +252,13 @@ def _mark_generated(ir, module, optimized):
     function's prologue): give those the location before them, as the
     line table shows them anyway.  Return a function that takes it all
     back, or None when there was nothing to do."""
-    fns = [fn for fn in module.functions
-           if fn.blocks and "dbg" not in fn.metadata
-           and _calls_something(ir, fn)]
-    described = [fn for fn in module.functions
-                 if fn.blocks and "dbg" in fn.metadata]
-    unlocated = [(fn, instr) for fn in described
-                 for block in fn.blocks for instr in block.instructions
-                 if "dbg" not in instr.metadata and _is_call(ir, instr)]
+    fns, unlocated = [], []
+    for fn in module.functions:
+        if not fn.blocks:
+            continue
+        described = "dbg" in fn.metadata
+        if _calls(ir, fn, described):
+            (unlocated if described else fns).append(fn)
     if not fns and not unlocated:
         return None
     metadata_nr = len(module.metadata)
@@ -279,21 +281,20 @@ def _mark_generated(ir, module, optimized):
                 del module.namedmetadata[key]
 
     if unlocated:
-        _locate_calls(module, described, set(map(id, (i for _, i in unlocated))),
-                      marked)
+        _locate_calls(ir, module, unlocated, marked)
     if fns:
         _describe_functions(ir, module, fns, optimized, marked)
     return undo
 
 
-def _locate_calls(module, fns, calls, marked):
-    """Give each call of calls (ids) in fns the location before it, in
-    block order, else the function's own line."""
+def _locate_calls(ir, module, fns, marked):
+    """Give each call without a location in fns the location before it,
+    in block order, else the function's own line."""
     for fn in fns:
         last = None
         for block in fn.blocks:
             for instr in block.instructions:
-                if id(instr) in calls:
+                if "dbg" not in instr.metadata and _is_call(ir, instr):
                     if last is None:
                         sub = fn.metadata["dbg"]
                         last = module.add_debug_info("DILocation", {
