@@ -162,9 +162,10 @@ test_expect 'every instruction of every object, as binutils addr2line -i says' '
 		objdump -d $obj | awk "/^ *7f[0-9a-f]+:/ { sub(/:/, \"\", \$1); print \$1 }" >addrs.$id &&
 		sh "$TOP/tests/addr2line-expect.sh" $obj <addrs.$id >expect.$id &&
 		sed "s/^/sample 1 7 7 0 /" addrs.$id >>every.rec &&
-		sh "$TOP/tests/jit-records.sh" $id 500 $obj >>every.rec || return 1
+		sh "$TOP/tests/jit-records.sh" $id 500 $obj >>every.rec ||
+			{ echo "cannot make the records of $obj"; return 1; }
 	done &&
-	"$PFS" every.rec >every.out &&
+	{ "$PFS" every.rec >every.out || { echo "pf-symbolize: exit $?"; false; }; } &&
 	# FILE LINE INLINED of each, and FUNCTION where it is the script'"'"'s
 	# (addr2line names the padding after a function after it, by the
 	# nearest symbol; pf-symbolize says "-" there)
@@ -181,7 +182,7 @@ test_expect 'every instruction of every object, as binutils addr2line -i says' '
 			   (\$2 != \"*\" && \$2 != \$7 && !(\$3 == \"-\" && \$7 == \"-\")) ||
 			   \$4 != \$9 || \$5 != \$10) { print \"differ:\", \$0; bad = 1 } }
 		     END { exit bad }" &&
-	test "$(wc -l <every.want)" -gt 100 &&
+	n=$(wc -l <every.want) && echo "$n addresses" && test "$n" -gt 100 &&
 	grep -c "^[0-9a-f]* [a-z]" every.want
 '
 test_expect 'the hot lines come out with their function' '
