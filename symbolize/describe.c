@@ -340,9 +340,15 @@ void describe_address(FILE *fp, struct describe_state *st,
 	if (nown > 1)
 		inner = die_function_name(&scopes[own[nown - 1]], source,
 					  style);
-	if (have_cu && nown)
+	/*
+	 * Generated code in an object of generated code only (Numba's
+	 * runtime) is no one's region, though its unit's name looks like
+	 * one: the functions that call it do not enclose it.
+	 */
+	if (have_cu && nown &&
+	    (st->self_has_lines || !die_is_artificial(&scopes[own[0]])))
 		find_pseudo(st, mod, &cudie, scopes, first, own[0], &ps);
-	else if (have_cu && st->regions && dwarf_diename(&cudie) &&
+	else if (have_cu && !nown && st->regions && dwarf_diename(&cudie) &&
 		 is_pseudo_file(dwarf_diename(&cudie)))
 		ps.name = dwarf_diename(&cudie);
 	if (ps.owner) {

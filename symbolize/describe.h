@@ -27,6 +27,7 @@ struct describe_state {
 	Dwarf_Addr bias;
 	struct region_finder *regions;	/* or NULL: pseudo files as such */
 	size_t self;		/* the JIT object described, for regions */
+	int self_has_lines;	/* it holds user code (OBJECT_LINES) */
 };
 
 /*
@@ -45,6 +46,10 @@ struct describe_state {
  * pseudo file (also in INLINED) are lines of its file, except those
  * before its declaration line.  Lines of a pseudo file that stay so
  * are written with the unit's name alone, without the directory.
+ * Generated code alone (every frame DW_AT_artificial) is treated so
+ * only when its object holds user code (st->self_has_lines): a wrapper
+ * then belongs to the user's function, while Numba's runtime, an
+ * object of generated code only, keeps its own names.
  */
 void describe_address(FILE *fp, struct describe_state *st,
 		      Dwfl_Module *mod, Dwarf_Addr addr,

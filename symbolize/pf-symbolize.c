@@ -287,8 +287,14 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 			mod = NULL;
 		memset(&st, 0, sizeof(st));
 		if (first->kind == KIND_JIT) {
+			struct jit_object *o = &jits->obj[first->group];
+
+			if (dwfl && !o->examined)
+				jit_examine(o, mod, name_style_jit);
 			st.regions = &regions;
 			st.self = first->group;
+			st.self_has_lines = o->examined &&
+					    o->lines == OBJECT_LINES;
 		}
 		for (j = i; j < cache->nr; j++) {
 			struct sym_entry *e = &cache->entry[order[j]];
@@ -297,11 +303,6 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 				break;
 			describe_entry(e, &st, mod, jits, natives);
 		}
-		/* Maybe examined already, for another's samples. */
-		if (first->kind == KIND_JIT && dwfl &&
-		    !jits->obj[first->group].examined)
-			jit_examine(&jits->obj[first->group], mod,
-				    name_style_jit);
 		dwfl_end(dwfl);
 	}
 	region_finder_release(&regions);

@@ -12,14 +12,15 @@
 PFS=$TOP/symbolize/pf-symbolize
 [ -x "$PFS" ] || { echo "Bail out! build it: make symbolize/pf-symbolize"; exit 1; }
 PY=$(find_numba_python) || skip_all "no Python with numba (and llvmlite)"
-for tool in objcopy objdump nm base64; do
+for tool in cc objcopy objdump nm base64; do
 	command -v $tool >/dev/null || skip_all "no $tool"
 done
 cd "$T" || exit 1
 JIT_RECORDS="sh $TOP/tests/jit-records.sh"
 
-"$PY" "$TOP/tests/programs/generated_frames.py" g.tmp.o &&
-objcopy --change-section-address .text=0x7f0000001000 g.tmp.o g.o ||
+"$PY" "$TOP/tests/programs/generated_frames.py" g.tmp.o rt.tmp.o &&
+objcopy --change-section-address .text=0x7f0000001000 g.tmp.o g.o &&
+objcopy --change-section-address .text=0x7f0000002000 rt.tmp.o rt.o ||
 	{ echo "Bail out! cannot make the test object"; exit 1; }
 
 # ADDR SYMBOL FUNCTION-MARK LINE for each instruction of wrapper and
@@ -78,6 +79,30 @@ test_expect 'user code in a generated wrapper: as if not inlined' '
 test_expect 'a generated helper in user code: at its call line, no chain' '
 	! grep -q helper g.sym &&
 	grep -q " jit jit:1 user /src/user.py 21 -$" g.sym
+'
+
+# Numba's runtime (NRT_incref and the like) is generated code with no
+# user code in it, called by every function that counts references:
+# its samples keep its own name.  (Its unit, "<numba-generated>", looks
+# like the pseudo file of a prange region, "<string>", but is none: the
+# functions that call it do not enclose it.)
+printf '%s\n' "void rt_incref(long *p);" "" "void kern(long *p)" "{" \
+	"	rt_incref(p);" "}" >k.c
+{
+	cc -O1 -g -fno-pic -c -o k.tmp.o k.c &&
+	objcopy --change-section-address .text=0x7f0000003000 k.tmp.o k.o &&
+	echo "# pf-record 1" &&
+	$JIT_RECORDS 1 10 rt.o && $JIT_RECORDS 2 20 k.o &&
+	echo "sample 30 7 7 0 7f0000002000" &&
+	echo "sample 30 7 7 0 7f0000002005"
+} >rt.rec || { echo "Bail out! cannot make the runtime test"; exit 1; }
+
+test_expect 'generated code with no user code keeps its own name' '
+	readelf -sW k.o | grep -q " UND rt_incref$" &&
+	"$PFS" rt.rec >rt.sym 2>rt.err && ! test -s rt.err &&
+	awk "\$1 == \"sample\" { print \$8, \$9, \$10, \$11, \$12 }" rt.sym >got &&
+	printf "%s\n" "jit:1 rt_incref - 0 -" "jit:1 rt_incref - 0 -" >want &&
+	test_cmp want got
 '
 
 done_testing

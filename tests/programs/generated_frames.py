@@ -3,8 +3,11 @@ pf's shim gives Numba's generated code, for tests/0209: a generated
 (DIFlagArtificial, line 0) `wrapper` into which the user's `body` is
 inlined, and a generated `helper` inlined into the user's `user` at
 line 21.  alwaysinline makes the inlining the same on every machine.
+With RUNTIME.o, also an object like Numba's runtime: a generated
+`rt_incref` (artificial, in "<numba-generated>" as the shim makes it)
+that calls `rt_add`, with no user code in it.
 
-    generated_frames.py OUTPUT.o
+    generated_frames.py OUTPUT.o [RUNTIME.o]
 """
 import sys
 
@@ -73,18 +76,47 @@ define double @user(double %x) noinline !dbg !50 {
 !52 = !DILocation(line: 22, column: 1, scope: !50)
 '''
 
+RUNTIME_IR = r'''
+target triple = "x86_64-unknown-linux-gnu"
+
+declare void @rt_add(i64*, i64)
+
+define void @rt_incref(i64* %p) noinline !dbg !10 {
+  call void @rt_add(i64* %p, i64 1), !dbg !11
+  ret void, !dbg !11
+}
+
+!llvm.dbg.cu = !{!1}
+!llvm.module.flags = !{!3, !4}
+!1 = distinct !DICompileUnit(language: DW_LANG_C_plus_plus, file: !6, producer: "clang (Numba)", isOptimized: true, runtimeVersion: 0, emissionKind: FullDebug)
+!3 = !{i32 2, !"Dwarf Version", i32 4}
+!4 = !{i32 2, !"Debug Info Version", i32 3}
+!6 = !DIFile(filename: "<numba-generated>", directory: "")
+!7 = !DISubroutineType(types: !{})
+!10 = distinct !DISubprogram(name: "rt_incref", linkageName: "rt_incref", scope: !6, file: !6, line: 0, type: !7, scopeLine: 0, flags: DIFlagArtificial, spFlags: DISPFlagDefinition | DISPFlagOptimized, unit: !1)
+!11 = !DILocation(line: 0, column: 0, scope: !10)
+'''
+
 llvm.initialize()
 llvm.initialize_native_target()
 llvm.initialize_native_asmprinter()
-mod = llvm.parse_assembly(IR)
-mod.verify()
-pmb = llvm.create_pass_manager_builder()
-pmb.opt_level = 2
-pmb.inlining_threshold = 225
-pm = llvm.create_module_pass_manager()
-pmb.populate(pm)
-pm.run(mod)
-tm = llvm.Target.from_triple("x86_64-unknown-linux-gnu").create_target_machine(
-    codemodel="small", reloc="static", opt=2)
-with open(sys.argv[1], "wb") as f:
-    f.write(tm.emit_object(mod))
+
+
+def compile_ir(ir, path):
+    mod = llvm.parse_assembly(ir)
+    mod.verify()
+    pmb = llvm.create_pass_manager_builder()
+    pmb.opt_level = 2
+    pmb.inlining_threshold = 225
+    pm = llvm.create_module_pass_manager()
+    pmb.populate(pm)
+    pm.run(mod)
+    tm = llvm.Target.from_triple("x86_64-unknown-linux-gnu").create_target_machine(
+        codemodel="small", reloc="static", opt=2)
+    with open(path, "wb") as f:
+        f.write(tm.emit_object(mod))
+
+
+compile_ir(IR, sys.argv[1])
+if len(sys.argv) > 2:
+    compile_ir(RUNTIME_IR, sys.argv[2])
