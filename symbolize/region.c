@@ -46,11 +46,13 @@ void region_finder_release(struct region_finder *rf)
 }
 
 /*
- * Call fn with the name of every symbol of object o (not sections and
- * files) until it returns nonzero.  Returns that value, else 0.
+ * Call fn with the name and type of every symbol of object o (not
+ * sections and files) until it returns nonzero.  Returns that value,
+ * else 0.
  */
 static int each_symbol(const struct jit_object *o,
-		       int (*fn)(void *ctx, const char *name), void *ctx)
+		       int (*fn)(void *ctx, const char *name, int type),
+		       void *ctx)
 {
 	Elf *elf = elf_memory((char *)o->image, o->size);
 	Elf_Scn *scn = NULL;
@@ -79,7 +81,7 @@ static int each_symbol(const struct jit_object *o,
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);
 			if (name && *name)
-				ret = fn(ctx, name);
+				ret = fn(ctx, name, type);
 		}
 	}
 	elf_end(elf);
@@ -91,14 +93,35 @@ struct index_ctx {
 	uint32_t obj;
 };
 
-static int add_symbol(void *ctx, const char *name)
+/*
+ * The NAME of a function symbol called PREFIX.NAME: Numba names code it
+ * builds around a function after it (__gufunc__.NAME, the gufunc
+ * wrapper of a prange region; cfunc.NAME), and an object may hold only
+ * such a wrapper, with NAME inlined into it.  NULL for other symbols.
+ */
+static const char *wrapped_name(const char *name, int type)
 {
-	struct index_ctx *ic = ctx;
-	struct region_finder *rf = ic->rf;
+	const char *dot = strrchr(name, '.');
 
+	return type == STT_FUNC && dot && dot[1] ? dot + 1 : NULL;
+}
+
+static void add_hash(struct region_finder *rf, const char *name,
+		     uint32_t obj)
+{
 	ALLOC_GROW(rf->sym, rf->sym_nr + 1, rf->sym_alloc);
 	rf->sym[rf->sym_nr].hash = hash_bytes(name, strlen(name));
-	rf->sym[rf->sym_nr++].obj = ic->obj;
+	rf->sym[rf->sym_nr++].obj = obj;
+}
+
+static int add_symbol(void *ctx, const char *name, int type)
+{
+	struct index_ctx *ic = ctx;
+	const char *wrapped = wrapped_name(name, type);
+
+	add_hash(ic->rf, name, ic->obj);
+	if (wrapped)
+		add_hash(ic->rf, wrapped, ic->obj);
 	return 0;
 }
 
@@ -136,9 +159,11 @@ static void index_symbols(struct region_finder *rf)
 	rf->sym_nr = n;
 }
 
-static int same_name(void *ctx, const char *name)
+static int same_name(void *ctx, const char *name, int type)
 {
-	return !strcmp(ctx, name);
+	const char *wrapped = wrapped_name(name, type);
+
+	return !strcmp(ctx, name) || (wrapped && !strcmp(ctx, wrapped));
 }
 
 /*

@@ -69,15 +69,23 @@ place() {
 real early early gufunc_a && real k kern gufunc_a &&
 real caller outer kern && real m mfunc gufunc_b && real n nfunc gufunc_b &&
 real p pfunc gufunc_d &&
-for f in early k caller m n p; do
+# e.c holds only a function named after the region, as Numba names the
+# gufunc wrapper of region L "__gufunc__.L" (with L inlined into it).
+printf '%s\n' "/* e.c */" \
+	"int wrapper_e(int n) __asm__(\"__gufunc__.gufunc_e\");" "" "" \
+	"int efunc(int n)" "{" "	return wrapper_e(n) + 1;" "}" >e.c &&
+printf '%s\n' "int wrapper_e(int n) __asm__(\"__gufunc__.gufunc_e\");" \
+	"int wrapper_e(int n) { return n * 2; }" >ew.c &&
+for f in early k caller m n p e ew; do
 	cc -O1 -g -fno-pic -c -o $f.tmp.o $f.c || exit 1
 done &&
 cc_pseudo a ga.tmp.o gufunc_a && cc_pseudo w wa.tmp.o gufunc_a wrapper_a &&
 cc_pseudo a gb.tmp.o gufunc_b && cc_pseudo a gc.tmp.o gufunc_c &&
-cc_pseudo w wc.tmp.o gufunc_c wrapper_c && cc_pseudo a gd.tmp.o gufunc_d &&
+cc_pseudo w wc.tmp.o gufunc_c wrapper_c && cc_pseudo a gd.tmp.o gufunc_d && cc_pseudo a ge.tmp.o gufunc_e &&
 ld -r -o outer.tmp.o caller.tmp.o k.tmp.o &&
 ld -r -o mb.tmp.o m.tmp.o gb.tmp.o &&
 ld -r -o pd.tmp.o p.tmp.o gd.tmp.o &&
+ld -r -o eo.tmp.o e.tmp.o ew.tmp.o &&
 place early.tmp.o early.o 7f0000001000 &&
 place ga.tmp.o ga.o 7f0000002000 &&
 place wa.tmp.o wa.o 7f0000003000 &&
@@ -88,7 +96,9 @@ place n.tmp.o n.o 7f0000007000 &&
 place gc.tmp.o gc.o 7f0000008000 &&
 place wc.tmp.o wc.o 7f0000009000 &&
 place pd.tmp.o pd.o 7f000000a000 gufunc_d &&
-place gd.tmp.o gd.o 7f000000b000 ||
+place gd.tmp.o gd.o 7f000000b000 &&
+place ge.tmp.o ge.o 7f000000c000 &&
+place eo.tmp.o e.o 7f000000d000 ||
 	{ echo "Bail out! cannot make the test objects"; exit 1; }
 
 # The records: ID TIME OBJECT, in the order of the recording.  outer,
@@ -106,14 +116,16 @@ cat >objects <<EOT
 9 650 wc.o
 10 700 pd.o
 11 800 gd.o
+12 900 ge.o
+13 950 e.o
 EOT
 # A sample at every line table row of the regions and of kern.
-for o in ga.o k.o outer.o mb.o gc.o gd.o; do
+for o in ga.o k.o outer.o mb.o gc.o gd.o ge.o; do
 	sh "$TOP/tests/objdump-lines.sh" $o >$o.rows || exit 1
 done
 {
 	echo "# pf-record 1"
-	cat ga.o.rows k.o.rows outer.o.rows mb.o.rows gc.o.rows gd.o.rows |
+	cat ga.o.rows k.o.rows outer.o.rows mb.o.rows gc.o.rows gd.o.rows ge.o.rows |
 		awk '{ print "sample 1000 7 7 0", $1 }'
 	while read -r id time o; do
 		$JIT_RECORDS $id $time $o
@@ -193,6 +205,13 @@ test_expect 'a weak copy recorded before the region counts too' '
 	grep " jit jit:11 " regions.out >gd.got &&
 	test_cmp gd.want gd.got
 '
+test_expect 'held only as the function PREFIX.NAME (Numba'"'"'s __gufunc__.NAME)' '
+	readelf -sW e.o | grep -q " FUNC .* __gufunc__.gufunc_e$" &&
+	! readelf -sW e.o | grep -q " gufunc_e$" &&
+	want 12 ge.o.rows "$T/e.c" efunc >ge.want &&
+	grep " jit jit:12 " regions.out >ge.got &&
+	test_cmp ge.want ge.got
+'
 test_expect 'object records keep the regions'"'"' own names' '
 	grep "^object " regions.out >objects.got &&
 	cat >objects.want <<-EOT &&
@@ -207,6 +226,8 @@ test_expect 'object records keep the regions'"'"' own names' '
 	object jit:9 650 lines wrapper_c
 	object jit:10 700 lines pfunc
 	object jit:11 800 lines gufunc_d
+	object jit:12 900 lines gufunc_e
+	object jit:13 950 lines efunc
 	EOT
 	test_cmp objects.want objects.got
 '
