@@ -132,12 +132,13 @@ static char *find_shim_dir(void)
  * Numba's cache key ignores debug flags: a profiled run must neither
  * load cached code without line tables nor write its code into the
  * user's cache.  Each mode gets a cache of its own under
- * $XDG_CACHE_HOME/pf/GENERATION (~/.cache/pf/2), kept between runs.
+ * $XDG_CACHE_HOME/pf/GENERATION (~/.cache/pf/3), kept between runs.
  * The generation moves when the shim changes the debug information it
  * makes Numba emit, so that code cached by an older pf is not loaded
- * (2: line tables for Numba's generated wrappers too).
+ * (2: line tables for Numba's generated wrappers too; 3: a prange
+ * region's function at its loop's line)
  */
-#define CACHE_GENERATION "2"
+#define CACHE_GENERATION "3"
 
 static char *numba_cache_dir(enum lines_mode mode)
 {

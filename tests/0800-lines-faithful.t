@@ -69,8 +69,8 @@ test_expect 'cache=True: line tables even over a warm user cache, which stays un
 	test_cmp "$T/cache.before" "$T/cache.after" &&
 	pf-symbolize "$T/cached.rec" >"$T/cached.sym" &&
 	grep -q " jit jit:[0-9]* cached_kernel [^ ]*/cached.py $hot " "$T/cached.sym" &&
-	grep -q "^meta numba-cache $T/xdg/pf/2/numba-faithful$" "$T/cached.rec" &&
-	[ -n "$(ls -R "$T/xdg/pf/2/numba-faithful" | grep "\.nbi$")" ]
+	grep -q "^meta numba-cache $T/xdg/pf/3/numba-faithful$" "$T/cached.rec" &&
+	[ -n "$(ls -R "$T/xdg/pf/3/numba-faithful" | grep "\.nbi$")" ]
 '
 
 test_expect 'cache=True: a second profiled run loads its line tables from the pf cache' '

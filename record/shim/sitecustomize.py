@@ -399,7 +399,8 @@ def _parfor_stubs_at_their_loops(parfor_lowering):
     from a stub of Python text (the schedule loop, the reduction
     variables), whose statements are at lines 1-8 of "<string>"; the
     loop's counter, compare and branch are there, and with them the
-    samples that skid onto them.  Put those statements at the line of
+    samples that skid onto them, and the function's prologue is at its
+    "def".  Put those statements and the function itself at the line of
     the prange loop (or of the parallel expression) instead, so that
     their time is the loop's.  Only line numbers change."""
     create = getattr(parfor_lowering, "_create_gufunc_for_parfor_body", None)
@@ -418,6 +419,11 @@ def _parfor_stubs_at_their_loops(parfor_lowering):
                     loc = getattr(stmt, "loc", None)
                     if getattr(loc, "filename", None) == code.co_filename:
                         stmt.loc = loc.with_lineno(line)
+            # The function's own line: its subprogram's, and that of its
+            # prologue, which would stay at the stub's "def".
+            loc = getattr(func_ir, "loc", None)
+            if getattr(loc, "filename", None) == code.co_filename:
+                func_ir.loc = loc.with_lineno(line)
             return func_ir
         return run_frontend_at_loop
 
