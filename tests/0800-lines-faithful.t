@@ -20,6 +20,17 @@ test_expect 'default mode: the .text of every object equals the plain build' '
 	test_cmp "$T/plain.text" "$T/lines.text"
 '
 
+# Parallel code too: the gufunc, its wrapper (into which LLVM may inline
+# it), the launcher, each with the line tables the shim gives them.
+test_expect 'default mode, parallel=True: the .text of every object equals the plain build' '
+	NUMBA_NUM_THREADS=2 pf-record -q -o "$T/plines.rec" -- "$py" "$prog/prange_branch.py" 0.2 >/dev/null &&
+	NUMBA_NUM_THREADS=2 pf-record -q --no-lines -o "$T/pplain.rec" -- "$py" "$prog/prange_branch.py" 0.2 >/dev/null &&
+	digest "$T/plines.rec" >"$T/plines.text" &&
+	digest "$T/pplain.rec" >"$T/pplain.text" &&
+	[ "$(wc -l <"$T/pplain.text")" -ge 5 ] &&
+	test_cmp "$T/pplain.text" "$T/plines.text"
+'
+
 test_expect '--raw-debuginfo compiles different code (so the check above can fail)' '
 	pf-record -q --raw-debuginfo -o "$T/raw.rec" -- "$py" "$prog/inlined.py" 0.3 >/dev/null &&
 	grep -q "^meta lines numba-debuginfo$" "$T/raw.rec" &&
