@@ -21,7 +21,8 @@ def kernel(a, out):
         out[j] = s
 
 
-def main():
+def main(kernel=kernel):
+    """Call kernel for argv[1] seconds (prange_branch.py's too)."""
     seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
     a = np.random.default_rng(4).random(20_000)
     out = np.empty_like(a)

@@ -7,11 +7,9 @@ machines and not on others; its lines must be the same either way.
 
     prange_branch.py SECONDS
 """
-import sys
-import time
-
-import numpy as np
 from numba import njit, prange
+
+from prange import main as run  # tests/programs/prange.py's driver
 
 
 @njit(parallel=True)
@@ -28,16 +26,5 @@ def kernel(a, out):
         out[j] = s
 
 
-def main():
-    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0
-    a = np.random.default_rng(4).random(20_000)
-    out = np.empty_like(a)
-    kernel(a, out)
-    t0 = time.perf_counter()
-    while time.perf_counter() - t0 < seconds:
-        kernel(a, out)
-    print(f"done {out.sum():.1f}")
-
-
 if __name__ == "__main__":
-    main()
+    run(kernel)
