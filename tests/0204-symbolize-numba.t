@@ -159,7 +159,7 @@ test_expect 'every instruction of every object, as binutils addr2line -i says' '
 	echo "# pf-record 1" >every.rec &&
 	for obj in obj.*; do
 		id=${obj#obj.}
-		objdump -d $obj | awk "/^ *7f[0-9a-f]+:/ { sub(/:/, \"\", \$1); print \$1 }" >addrs.$id &&
+		objdump -d $obj | awk "/^ *[0-9a-f]+:\t/ { sub(/:/, \"\", \$1); print \$1 }" >addrs.$id &&
 		sh "$TOP/tests/addr2line-expect.sh" $obj <addrs.$id >expect.$id &&
 		sed "s/^/sample 1 7 7 0 /" addrs.$id >>every.rec &&
 		sh "$TOP/tests/jit-records.sh" $id 500 $obj >>every.rec ||
