@@ -292,6 +292,17 @@ static void write_chain(FILE *fp, Dwarf_Die *scopes, int n, const int *own,
 	}
 }
 
+/* Does the JIT object described hold user code (a line table)? */
+static int holds_user_code(const struct describe_state *st)
+{
+	const struct jit_object *o;
+
+	if (!st->regions)
+		return 0;
+	o = &st->regions->js->obj[st->self];
+	return o->examined && o->lines == OBJECT_LINES;
+}
+
 /*
  * Frames of functions the compiler generated (DW_AT_artificial: Numba's
  * wrappers, whose code is no one's source) are left out: a sample is
@@ -346,7 +357,7 @@ void describe_address(FILE *fp, struct describe_state *st,
 	 * one: the functions that call it do not enclose it.
 	 */
 	if (have_cu && nown &&
-	    (st->self_has_lines || !die_is_artificial(&scopes[own[0]])))
+	    (holds_user_code(st) || !die_is_artificial(&scopes[own[0]])))
 		find_pseudo(st, mod, &cudie, scopes, first, own[0], &ps);
 	else if (have_cu && !nown && st->regions && dwarf_diename(&cudie) &&
 		 is_pseudo_file(dwarf_diename(&cudie)))

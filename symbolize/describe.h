@@ -27,7 +27,6 @@ struct describe_state {
 	Dwarf_Addr bias;
 	struct region_finder *regions;	/* or NULL: pseudo files as such */
 	size_t self;		/* the JIT object described, for regions */
-	int self_has_lines;	/* it holds user code (OBJECT_LINES) */
 };
 
 /*
@@ -47,7 +46,8 @@ struct describe_state {
  * before its declaration line.  Lines of a pseudo file that stay so
  * are written with the unit's name alone, without the directory.
  * Generated code alone (every frame DW_AT_artificial) is treated so
- * only when its object holds user code (st->self_has_lines): a wrapper
+ * only when its object holds user code (its lines are OBJECT_LINES,
+ * so the caller examines it first): a wrapper
  * then belongs to the user's function, while Numba's runtime, an
  * object of generated code only, keeps its own names.
  */

@@ -289,12 +289,11 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 		if (first->kind == KIND_JIT) {
 			struct jit_object *o = &jits->obj[first->group];
 
+			/* Before its samples: describe_address() asks. */
 			if (dwfl && !o->examined)
 				jit_examine(o, mod, name_style_jit);
 			st.regions = &regions;
 			st.self = first->group;
-			st.self_has_lines = o->examined &&
-					    o->lines == OBJECT_LINES;
 		}
 		for (j = i; j < cache->nr; j++) {
 			struct sym_entry *e = &cache->entry[order[j]];

@@ -16,7 +16,8 @@
  * of that name (defined, weak or undefined; or a function symbol
  * PREFIX.NAME, as Numba names the gufunc wrapper of NAME,
  * "__gufunc__.NAME", which may be all an object holds of NAME once it
- * is inlined there), the object itself included, those whose main function (objinfo.h) is in a real file.
+ * is inlined there), the object itself included, those whose main
+ * function (objinfo.h) is in a real file.
  * One that also holds the main function of another is a caller of it
  * and is passed over.  Of the rest: the object itself, else the first
  * recorded after it (by TIME, then ID), else the last before it.

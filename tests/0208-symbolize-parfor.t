@@ -69,8 +69,9 @@ place() {
 real early early gufunc_a && real k kern gufunc_a &&
 real caller outer kern && real m mfunc gufunc_b && real n nfunc gufunc_b &&
 real p pfunc gufunc_d &&
-# e.c holds only a function named after the region, as Numba names the
-# gufunc wrapper of region L "__gufunc__.L" (with L inlined into it).
+# efunc calls a function named after the region gufunc_e, as Numba names
+# the gufunc wrapper of region L "__gufunc__.L"; of the region, their
+# object e.o holds that name only (as when L is inlined into it).
 printf '%s\n' "/* e.c */" \
 	"int wrapper_e(int n) __asm__(\"__gufunc__.gufunc_e\");" "" "" \
 	"int efunc(int n)" "{" "	return wrapper_e(n) + 1;" "}" >e.c &&
@@ -81,7 +82,8 @@ for f in early k caller m n p e ew; do
 done &&
 cc_pseudo a ga.tmp.o gufunc_a && cc_pseudo w wa.tmp.o gufunc_a wrapper_a &&
 cc_pseudo a gb.tmp.o gufunc_b && cc_pseudo a gc.tmp.o gufunc_c &&
-cc_pseudo w wc.tmp.o gufunc_c wrapper_c && cc_pseudo a gd.tmp.o gufunc_d && cc_pseudo a ge.tmp.o gufunc_e &&
+cc_pseudo w wc.tmp.o gufunc_c wrapper_c && cc_pseudo a gd.tmp.o gufunc_d &&
+cc_pseudo a ge.tmp.o gufunc_e &&
 ld -r -o outer.tmp.o caller.tmp.o k.tmp.o &&
 ld -r -o mb.tmp.o m.tmp.o gb.tmp.o &&
 ld -r -o pd.tmp.o p.tmp.o gd.tmp.o &&

@@ -32,24 +32,24 @@ for layer in workqueue omp tbb; do
 		continue
 	fi
 	for prog in prange prange_branch; do
-	src=$TOP/tests/programs/$prog.py
-	ninety=$(grep -n '# NINETY' "$src" | cut -d: -f1)
-	ten=$(grep -n '# TEN' "$src" | cut -d: -f1)
-	r=$T/$layer.$prog
-	test_expect "$layer, $prog.py: all threads sampled, 90:10 lines in the user's file within 3 points" '
-		NUMBA_THREADING_LAYER='$layer' NUMBA_NUM_THREADS=2 \
-			pf-record -q -o "'$r'.rec" -- "$py" "'$src'" 2 >/dev/null &&
-		pf-symbolize "'$r'.rec" >"'$r'.sym" &&
-		pf-aggregate -g line,thread "'$r'.sym" >"'$r'.agg" &&
-		awk "\$1 == \"thread\" && \$4 > 200 { n++ } END { print n, \"busy threads\"; exit !(n >= 2) }" "'$r'.agg" &&
-		awk -v a="'$ninety'" -v b="'$ten'" -v f="'$src'" "
-			\$1 == \"line\" && \$6 == f && \$7 == a { n90 = \$2 }
-			\$1 == \"line\" && \$6 == f && \$7 == b { n10 = \$2 }
-			END { s = n90 + n10; print n90, n10, s ? 100 * n90 / s : 0
-			      exit !(n10 > 0 && 100 * n90 >= 87 * s && 100 * n90 <= 93 * s) }
-		" "'$r'.agg" &&
-		! grep -q " <string> " "'$r'.sym"
-	'
+		src=$TOP/tests/programs/$prog.py
+		ninety=$(grep -n '# NINETY' "$src" | cut -d: -f1)
+		ten=$(grep -n '# TEN' "$src" | cut -d: -f1)
+		r=$T/$layer.$prog
+		test_expect "$layer, $prog.py: all threads sampled, 90:10 lines in the user's file within 3 points" '
+			NUMBA_THREADING_LAYER='$layer' NUMBA_NUM_THREADS=2 \
+				pf-record -q -o "'$r'.rec" -- "$py" "'$src'" 2 >/dev/null &&
+			pf-symbolize "'$r'.rec" >"'$r'.sym" &&
+			pf-aggregate -g line,thread "'$r'.sym" >"'$r'.agg" &&
+			awk "\$1 == \"thread\" && \$4 > 200 { n++ } END { print n, \"busy threads\"; exit !(n >= 2) }" "'$r'.agg" &&
+			awk -v a="'$ninety'" -v b="'$ten'" -v f="'$src'" "
+				\$1 == \"line\" && \$6 == f && \$7 == a { n90 = \$2 }
+				\$1 == \"line\" && \$6 == f && \$7 == b { n10 = \$2 }
+				END { s = n90 + n10; print n90, n10, s ? 100 * n90 / s : 0
+				      exit !(n10 > 0 && 100 * n90 >= 87 * s && 100 * n90 <= 93 * s) }
+			" "'$r'.agg" &&
+			! grep -q " <string> " "'$r'.sym"
+		'
 	done
 done
 
