@@ -14,6 +14,7 @@
  * samples at no source line are counted on line 0 of their function's
  * file at the end, when it is known (lineless.c).
  */
+#include "compiling.h"
 #include "counter.h"
 #include "escape.h"
 #include "lineio.h"
@@ -44,6 +45,7 @@ struct aggregate {
 	struct counter_table lines, callsites, functions, threads;
 	struct counter_table threadlines, outside;
 	struct object_table objects;	/* JIT objects */
+	struct compiling_table compiling;	/* Numba's compiler at work */
 	struct lineless_table placed;	/* samples at no line, to place */
 	uint64_t samples, by_kind[4], unresolved, lost, throttled;
 	uint64_t lineless;	/* JIT samples without a source line */
@@ -240,9 +242,14 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 	c->self++;
 	if (s->kind == KIND_JIT)
 		c->total++;
+	compiling_time(&ag->compiling, s->raw.time);
 	if (s->kind != KIND_JIT) {
-		k.s2 = s->function;
-		counter_get(&ag->outside, &k)->self++;
+		/* Numba's compiler, whatever code it ran, is compiling. */
+		if (!compiling_sample(&ag->compiling, s->raw.pid, s->raw.tid,
+				      s->raw.time)) {
+			k.s2 = s->function;
+			counter_get(&ag->outside, &k)->self++;
+		}
 	} else if (s->object) {
 		object_table_sample(&ag->objects, s->object);
 	}
@@ -324,6 +331,19 @@ static void do_object(struct aggregate *ag, char **f, size_t n)
 	object_table_record(&ag->objects, &r);
 }
 
+/* compile TIME PID TID WHAT CACHE NAME */
+static void do_compile(struct aggregate *ag, char **f, size_t n)
+{
+	struct compile_record c;
+
+	if (parse_compile_record(f, n, &c)) {
+		bad_line(ag, "bad compile record");
+		return;
+	}
+	if (compiling_record(&ag->compiling, &c))
+		bad_line(ag, "compile record out of order for its thread");
+}
+
 /* Copy a record out unchanged. */
 static void copy_line(const struct line_reader *lr)
 {
@@ -366,7 +386,7 @@ static const struct {
 } handlers[] = {
 	{ "sample", do_sample },	 { "thread", do_thread },
 	{ "lost", do_lost },	 { "throttle", do_throttle },
-	{ "object", do_object },
+	{ "object", do_object },	 { "compile", do_compile },
 };
 
 /* Whether a record kind is one that pf-aggregate writes. */
@@ -374,7 +394,7 @@ static int is_own_kind(const char *line, size_t len)
 {
 	static const char *const own[] = {
 		"total", "line", "callsite", "threadline",
-		"function", "outside", "nolines",
+		"function", "outside", "nolines", "compiling",
 	};
 	size_t i;
 
@@ -486,6 +506,30 @@ static void print_outside(struct counter_table *t, uint64_t all)
 	}
 }
 
+/*
+ * compiling SAMPLES SAMPLES% NS FUNCTIONS KIND, for each kind of time
+ * in Numba's compiler, when the input says when that was.
+ */
+static void print_compiling(struct compiling_table *t, uint64_t all)
+{
+	struct compiling_summary sum[3];
+	int i;
+
+	if (!t->records)
+		return;
+	compiling_summarize(t, sum);
+	for (i = 0; i < 3; i++) {
+		if (!sum[i].ns && !sum[i].samples && !sum[i].functions &&
+		    i != COMPILING_COMPILE)
+			continue;
+		fputs("compiling ", stdout);
+		put_count(sum[i].samples, all);
+		printf(" %llu %llu %s\n", (unsigned long long)sum[i].ns,
+		       (unsigned long long)sum[i].functions,
+		       compiling_kind_names[i]);
+	}
+}
+
 /* nolines SAMPLES SAMPLES% OBJECT NAME, for each object in nolines. */
 static void print_nolines(const struct object_count **nolines, size_t nr,
 			  uint64_t all)
@@ -535,6 +579,7 @@ static void print_results(struct aggregate *ag)
 	if (ag->per_thread)
 		print_counts("threadline", &ag->threadlines, ag->samples);
 	print_outside(&ag->outside, ag->samples);
+	print_compiling(&ag->compiling, ag->samples);
 	print_nolines(nolines, nolines_nr, ag->samples);
 	free(nolines);
 }
@@ -585,6 +630,7 @@ int main(int argc, char **argv)
 	counter_table_init(&ag.threads);
 	counter_table_init(&ag.outside);
 	object_table_init(&ag.objects);
+	compiling_init(&ag.compiling);
 	lineless_init(&ag.placed);
 
 	line_reader_init(&ag.lr, fp, path);
@@ -603,6 +649,7 @@ int main(int argc, char **argv)
 	counter_table_release(&ag.threads);
 	counter_table_release(&ag.outside);
 	object_table_release(&ag.objects);
+	compiling_release(&ag.compiling);
 	lineless_release(&ag.placed);
 	free(ag.chain);
 	close_stdout();

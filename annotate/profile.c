@@ -212,6 +212,29 @@ static void do_outside(struct reader *r, char **f, size_t n)
 	p->outside[p->outside_nr++] = c;
 }
 
+static void do_compiling(struct reader *r, char **f, size_t n)
+{
+	static const char *const kinds[3] = { "compile", "cache", "load" };
+	struct profile *p = r->profile;
+	struct compiling_count c;
+	int i;
+
+	if (n < 6 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
+	    parse_u64(f[3], 10, 0, UINT64_MAX, &c.ns) ||
+	    parse_u64(f[4], 10, 0, UINT64_MAX, &c.functions)) {
+		bad_line(r, "bad compiling record");
+		return;
+	}
+	for (i = 0; i < 3 && strcmp(f[5], kinds[i]); i++)
+		;
+	if (i == 3) {
+		bad_line(r, "bad compiling record");
+		return;
+	}
+	p->compiling[i] = c;
+	p->have_compiling = 1;
+}
+
 static void do_nolines(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
@@ -340,6 +363,8 @@ static void process_line(struct reader *r)
 		do_outside(r, f, n);
 	else if (!strcmp(f[0], "nolines"))
 		do_nolines(r, f, n);
+	else if (!strcmp(f[0], "compiling"))
+		do_compiling(r, f, n);
 	else if (!strcmp(f[0], "exit"))
 		do_exit(r, f, n);
 	/* Anything else (function, unknown kinds) is not shown. */

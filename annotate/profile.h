@@ -58,6 +58,11 @@ struct nolines_count {
 	uint64_t samples;
 };
 
+/* compiling SAMPLES SAMPLES% NS FUNCTIONS KIND (compile, cache, load) */
+struct compiling_count {
+	uint64_t samples, ns, functions;
+};
+
 struct profile {
 	/*
 	 * total SAMPLES JIT NATIVE KERNEL UNKNOWN UNRESOLVED LOST NOLINES
@@ -81,6 +86,8 @@ struct profile {
 	size_t outside_nr, outside_alloc;
 	struct nolines_count *noline_objects;
 	size_t noline_objects_nr, noline_objects_alloc;
+	struct compiling_count compiling[3];	/* by KIND */
+	int have_compiling;	/* the stream had compiling records */
 	char *command;		/* meta command, decoded for a shell; or NULL */
 	char *lines_mode;	/* meta lines VALUE, or NULL */
 	char *exit_how;		/* exit HOW, or NULL without an exit record */

@@ -55,6 +55,9 @@ static void append(char *buf, size_t size, size_t *len, const char *fmt, ...)
 		*len += (size_t)n < size - *len ? (size_t)n : size - *len - 1;
 }
 
+/* The groups made of compiling records. */
+enum { COMPILING_SHOWN_COMPILE, COMPILING_SHOWN_LOAD };
+
 /* An outside record and the label of its object. */
 struct entry {
 	const struct outside_count *c;
@@ -68,6 +71,7 @@ struct group {
 	uint64_t samples;
 	size_t objects;		/* how many different objects */
 	const char *top_object;	/* the one with the most samples */
+	int compiling;		/* 1 + the kind of time in Numba's compiler */
 };
 
 
@@ -172,14 +176,48 @@ static void format_functions(char *buf, size_t size, size_t *len,
 	}
 }
 
+/*
+ * " 38.2% Numba compiling (2.91 s in Numba's compiler, 40 functions; 1.20
+ * s of it compiling cache=True functions into pf's cache: once per
+ * cache, the next run loads them)", from the compiling records.
+ */
+static size_t format_compiling(char *buf, size_t size, const struct group *g,
+			       const struct profile *p)
+{
+	const struct compiling_count *c = p->compiling;
+	size_t len = 0;
+
+	append(buf, size, &len, " %.1f%% ", percent(g->samples, p->samples));
+	if (g->compiling == 1 + COMPILING_SHOWN_LOAD) {
+		append(buf, size, &len, "Numba loading its cache (%.2f s, %llu "
+		       "function%s)", (double)c[2].ns / 1e9,
+		       (unsigned long long)c[2].functions,
+		       c[2].functions == 1 ? "" : "s");
+		return len;
+	}
+	append(buf, size, &len, "Numba compiling (%.2f s, %llu function%s",
+	       (double)(c[0].ns + c[1].ns) / 1e9,
+	       (unsigned long long)(c[0].functions + c[1].functions),
+	       c[0].functions + c[1].functions == 1 ? "" : "s");
+	if (c[1].ns)
+		append(buf, size, &len, "; %.2f s of it compiling cache=True "
+		       "functions into pf's cache: once per cache, the next "
+		       "profiled run loads them", (double)c[1].ns / 1e9);
+	append(buf, size, &len, ")");
+	return len;
+}
+
 /* " 12.3% NAME (OBJECT: f 1.2%, g 0.4%; HINT)" */
 static size_t format_group(char *buf, size_t size, const struct group *g,
-			   const struct entry *e, uint64_t all)
+			   const struct entry *e, const struct profile *p)
 {
 	const struct object_label *label = g->label;
 	char detail[384], functions[256];
 	size_t len = 0, dlen = 0, flen = 0;
+	uint64_t all = p->samples;
 
+	if (g->compiling)
+		return format_compiling(buf, size, g, p);
 	if (label && label->show_object && g->top_object) {
 		append(detail, sizeof(detail), &dlen, "%.*s", OBJECT_SHOWN,
 		       base_name(g->top_object));
@@ -208,6 +246,34 @@ static size_t format_group(char *buf, size_t size, const struct group *g,
 	return len;
 }
 
+/*
+ * The time in Numba's compiler, from the compiling records: compiling
+ * (libLLVM's samples outside it too, named so by its label), and loading
+ * from Numba's cache.  Groups without samples are not shown.
+ */
+static void add_compiling(const struct profile *p, struct group **groups,
+			  size_t *nr, size_t *alloc)
+{
+	uint64_t samples = p->compiling[0].samples + p->compiling[1].samples;
+	size_t i;
+
+	for (i = 0; i < *nr; i++) {
+		struct group *g = &(*groups)[i];
+
+		if (g->label && g->label == object_label(KIND_NATIVE,
+							 "/libLLVM.so")) {
+			samples += g->samples;
+			g->samples = 0;
+		}
+	}
+	ALLOC_GROW(*groups, *nr + 2, *alloc);
+	memset(&(*groups)[*nr], 0, 2 * sizeof(**groups));
+	(*groups)[*nr].compiling = 1 + COMPILING_SHOWN_COMPILE;
+	(*groups)[(*nr)++].samples = samples;
+	(*groups)[*nr].compiling = 1 + COMPILING_SHOWN_LOAD;
+	(*groups)[(*nr)++].samples = p->compiling[2].samples;
+}
+
 void print_outside(struct profile *p)
 {
 	struct entry *e;
@@ -216,9 +282,9 @@ void print_outside(struct profile *p)
 	uint64_t rest = 0;
 	char part[512];
 
-	if (!p->outside_nr)
+	if (!p->outside_nr && !p->have_compiling)
 		return;
-	e = xreallocarray(NULL, p->outside_nr, sizeof(*e));
+	e = xreallocarray(NULL, p->outside_nr + 1, sizeof(*e));
 	for (i = 0; i < p->outside_nr; i++) {
 		e[i].c = &p->outside[i];
 		e[i].label = object_label(e[i].c->kind, e[i].c->object);
@@ -236,11 +302,13 @@ void print_outside(struct profile *p)
 	}
 	for (i = 0; i < nr; i++)
 		find_objects(&groups[i], &e[groups[i].first]);
+	if (p->have_compiling)
+		add_compiling(p, &groups, &nr, &alloc);
 	qsort(groups, nr, sizeof(*groups), cmp_group);
 
 	fputs("# outside JIT code:", stdout);
 	column = 19;
-	for (i = 0; i < nr; i++) {
+	for (i = 0; i < nr && groups[i].samples; i++) {
 		size_t len;
 
 		if (i >= OUTSIDE_GROUPS) {
@@ -249,8 +317,8 @@ void print_outside(struct profile *p)
 			continue;
 		}
 		len = format_group(part, sizeof(part), &groups[i],
-				   &e[groups[i].first], p->samples);
-		if (i + 1 < nr)
+				   &e[groups[i].first], p);
+		if (i + 1 < nr && groups[i + 1].samples)
 			append(part, sizeof(part), &len, ",");
 		print_wrapped(&column, part, len);
 	}

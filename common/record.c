@@ -8,6 +8,9 @@
 const char *const sample_kind_names[4] = { "jit", "native", "kernel",
 					   "unknown" };
 const char *const object_lines_names[3] = { "lines", "nolines", "bad" };
+const char *const compile_what_names[COMPILE_WHAT_NR] = {
+	"enter", "leave", "begin", "end", "loaded", "saved",
+};
 
 void expect_header(struct line_reader *lr, const char *format)
 {
@@ -121,4 +124,22 @@ int parse_object_record(char **f, size_t n, struct object_record *o)
 	/* NAME may be the rest of the line if more fields follow. */
 	f[4][strcspn(f[4], " ")] = '\0';
 	return unescape_field(f[4], &o->name);
+}
+
+int parse_compile_record(char **f, size_t n, struct compile_record *c)
+{
+	int i;
+
+	if (n < 7 || parse_u64(f[1], 10, 0, UINT64_MAX, &c->time) ||
+	    parse_u32(f[2], &c->pid) || parse_u32(f[3], &c->tid))
+		return -1;
+	for (i = 0; i < COMPILE_WHAT_NR; i++)
+		if (!strcmp(f[4], compile_what_names[i]))
+			break;
+	if (i == COMPILE_WHAT_NR || (strcmp(f[5], "cache") && strcmp(f[5], "-")) || !*f[6])
+		return -1;
+	c->what = (enum compile_what)i;
+	c->cache = !strcmp(f[5], "cache");
+	c->name = f[6];
+	return 0;
 }

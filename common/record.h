@@ -90,4 +90,29 @@ struct object_record {
 
 int parse_object_record(char **f, size_t n, struct object_record *o);
 
+/*
+ * compile TIME PID TID WHAT CACHE NAME: when a thread is in Numba's
+ * compiler (pf-record writes them from what its start-up shim reports).
+ */
+enum compile_what {
+	COMPILE_ENTER,	/* the outermost hold of Numba's compiler lock */
+	COMPILE_LEAVE,
+	COMPILE_BEGIN,	/* Numba compiles NAME */
+	COMPILE_END,
+	COMPILE_LOADED,	/* NAME was loaded from Numba's cache */
+	COMPILE_SAVED,	/* NAME was saved to Numba's cache */
+};
+#define COMPILE_WHAT_NR 6
+extern const char *const compile_what_names[COMPILE_WHAT_NR];
+
+struct compile_record {
+	uint64_t time;
+	uint32_t pid, tid;
+	enum compile_what what;
+	int cache;		/* CACHE "cache": a cache=True function */
+	char *name;		/* as written (escaped in a stream); "-" none */
+};
+
+int parse_compile_record(char **f, size_t n, struct compile_record *c);
+
 #endif

@@ -34,6 +34,7 @@
 #define DEFAULT_FREQUENCY 1000
 #define MAX_FREQUENCY 100000
 #define TICK_MS 10
+#define SYNC_NS 50000000ull	/* at most 20 sync records a second */
 #define DEFAULT_OUTPUT "pf.rec"
 
 /* Signals passed on to the command when sent to pf-record. */
@@ -50,6 +51,8 @@ struct session {
 	struct sampler *sampler;
 	struct mapping_table *maps;
 	struct jit_capture *jit;
+	struct compile_events *compile;
+	uint64_t synced_samples, synced_time;	/* at the last sync record */
 	uint32_t *tids;		/* threads already named */
 	char (*names)[16];
 	size_t ntids, tids_alloc;
@@ -165,19 +168,25 @@ static char *numba_cache_dir(enum lines_mode mode)
 static void set_child_environment(enum lines_mode mode, const char *shim,
 				  const char *cache)
 {
-	if (mode == LINES_NONE)
-		return;
-	setenv("NUMBA_CACHE_DIR", cache, 1);
-	if (mode == LINES_DEBUGINFO) {
+	static const char *const shim_modes[] = { "lines", "debuginfo",
+						  "none" };
+
+	if (mode != LINES_NONE)
+		setenv("NUMBA_CACHE_DIR", cache, 1);
+	if (mode == LINES_DEBUGINFO)
 		setenv("NUMBA_DEBUGINFO", "1", 1);
-	} else {
+	/*
+	 * In every mode the shim reports when Numba compiles; only with
+	 * line tables (the default) does it change what Numba emits.
+	 */
+	if (shim) {
 		const char *old = getenv("PYTHONPATH");
 		char *path = xmalloc(strlen(shim) + (old ? strlen(old) : 0) + 2);
 
 		sprintf(path, "%s%s%s", shim, old && *old ? ":" : "",
 			old ? old : "");
 		setenv("PYTHONPATH", path, 1);
-		setenv("PF_SHIM_MODE", "lines", 1);
+		setenv("PF_SHIM_MODE", shim_modes[mode], 1);
 		free(path);
 	}
 }
@@ -387,6 +396,27 @@ static void forward_signal(struct session *s, const struct signalfd_siginfo *si)
 		kill(s->child, (int)si->ssi_signo);
 }
 
+/*
+ * "sync TIME": every mapping and JIT object of the process made before
+ * TIME is in the recording before this record.  The ring buffers were
+ * drained after TIME, so every mmap event before it is written; the JIT
+ * list was read after them, so every object registered before it is.
+ * A reader can then decide each sample taken before TIME without waiting
+ * for the end of the recording.  Written when samples came since the
+ * last one, at most every SYNC_NS.
+ */
+static void write_sync(struct session *s, uint64_t time)
+{
+	uint64_t samples, lost, throttled;
+
+	sampler_totals(s->sampler, &samples, &lost, &throttled);
+	if (samples == s->synced_samples || time < s->synced_time + SYNC_NS)
+		return;
+	fprintf(s->out, "sync %" PRIu64 "\n", time);
+	s->synced_samples = samples;
+	s->synced_time = time;
+}
+
 static void run_loop(struct session *s, int sigfd)
 {
 	struct pollfd *pfd;
@@ -402,6 +432,7 @@ static void run_loop(struct session *s, int sigfd)
 	}
 	while (!s->exited) {
 		struct signalfd_siginfo si;
+		uint64_t drain_time;
 
 		if (poll(pfd, n + 1, TICK_MS) < 0 && errno != EINTR)
 			die(EXIT_FATAL, "poll:");
@@ -409,13 +440,22 @@ static void run_loop(struct session *s, int sigfd)
 			if (si.ssi_signo != SIGCHLD)
 				forward_signal(s, &si);
 		}
+		/*
+		 * Compile events first: one written before this read then
+		 * precedes every sample taken after it, so readers that
+		 * compare TIMEs classify each sample right.
+		 */
+		compile_events_read(s->compile);
 		reap(s);
+		drain_time = now_ns();
 		sampler_drain(s->sampler, s->out, session_events(s));
 		if (!s->exited)
 			jit_capture_poll(s->jit, s->child);
+		write_sync(s, drain_time);
 		if (fflush(s->out) || ferror(s->out))
 			die(EXIT_FATAL, "cannot write the recording:");
 	}
+	compile_events_read(s->compile);
 	sampler_drain(s->sampler, s->out, session_events(s));
 	free(pfd);
 }
@@ -459,7 +499,8 @@ static void write_meta(struct session *s, char **argv,
 /* The child: wait for the go byte, then become COMMAND. */
 static void PF_NORETURN run_child(int go_fd, int err_fd, int to_stderr,
 				  const sigset_t *oldmask,
-				  const struct sigaction *saved, char **argv)
+				  const struct sigaction *saved,
+				  struct compile_events *ce, char **argv)
 {
 	char c;
 	int e, i;
@@ -473,6 +514,7 @@ static void PF_NORETURN run_child(int go_fd, int err_fd, int to_stderr,
 	if (read(go_fd, &c, 1) != 1)
 		_exit(127);	/* pf-record failed before the start */
 	close(go_fd);
+	compile_events_in_child(ce);
 	execvp(argv[0], argv);
 	e = errno;
 	if (write(err_fd, &e, sizeof(e)) < 0)
@@ -541,8 +583,8 @@ int main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
+	shim = find_shim_dir();
 	if (mode == LINES_FAITHFUL) {
-		shim = find_shim_dir();
 		if (!shim) {
 			warn("cannot find the start-up shim (shim/sitecustomize.py; "
 			     "set PF_SHIM_DIR): using --raw-debuginfo");
@@ -565,6 +607,8 @@ int main(int argc, char **argv)
 		s.out = stdout;
 	}
 	setvbuf(s.out, NULL, _IOFBF, 1 << 20);
+	if (shim)
+		s.compile = compile_events_open(s.out);
 	signal(SIGPIPE, SIG_IGN);
 
 	/*
@@ -591,9 +635,10 @@ int main(int argc, char **argv)
 		die(EXIT_FATAL, "fork:");
 	if (s.child == 0)
 		run_child(go[0], err[1], s.out == stdout, &oldmask, saved,
-			  argv);
+			  s.compile, argv);
 	close(go[0]);
 	close(err[1]);
+	compile_events_started(s.compile);
 
 	if (ptrace(PTRACE_SEIZE, s.child, 0,
 		   (void *)(uintptr_t)(PTRACE_O_TRACEEXIT |
@@ -655,6 +700,7 @@ int main(int argc, char **argv)
 	sampler_free(s.sampler);
 	mappings_free(s.maps);
 	jit_capture_free(s.jit);
+	compile_events_free(s.compile);
 	free(s.tids);
 	free(s.names);
 	free(shim);

@@ -115,4 +115,25 @@ void jit_capture_poll(struct jit_capture *jc, pid_t tid);
 void jit_capture_totals(const struct jit_capture *jc, uint64_t *objects,
 			uint64_t *descriptors, uint64_t *errors);
 
+/* ---- compile.c: when the program is in Numba's compiler ---- */
+
+struct compile_events;
+
+/*
+ * Make the pipe the start-up shim reports to, and put its descriptor in
+ * the environment (PF_EVENTS_FD, PF_EVENTS_ID) before the fork.
+ */
+struct compile_events *compile_events_open(FILE *out);
+/* In the child before execve: keep the write end open.  NULL is none. */
+void compile_events_in_child(struct compile_events *ce);
+/* In pf-record once the child runs: close our copy of the write end. */
+void compile_events_started(struct compile_events *ce);
+/* The read end, to poll(2); -1 for NULL. */
+int compile_events_fd(const struct compile_events *ce);
+/* Write a compile record for each whole line the pipe holds now. */
+void compile_events_read(struct compile_events *ce);
+void compile_events_free(struct compile_events *ce);
+/* compile records written so far. */
+uint64_t compile_events_count(const struct compile_events *ce);
+
 #endif

@@ -116,7 +116,8 @@ static int is_kind(const char *line, const char *word)
 static int is_consumed(const char *line)
 {
 	return is_kind(line, "sample") || is_kind(line, "map") ||
-	       is_kind(line, "jit") || is_kind(line, "jitdata");
+	       is_kind(line, "jit") || is_kind(line, "jitdata") ||
+	       is_kind(line, "sync");
 }
 
 static void read_recording(struct line_reader *lr, struct recording *rec,
@@ -155,6 +156,11 @@ static void read_recording(struct line_reader *lr, struct recording *rec,
 				keep_sample(rec, &s);
 		} else if (!strcmp(f[0], "map")) {
 			bad = native_add_map(natives, f, n);
+		} else if (!strcmp(f[0], "sync")) {
+			uint64_t time;
+
+			/* Everything is read before any is written. */
+			bad = n < 2 || parse_u64(f[1], 10, 0, UINT64_MAX, &time);
 		} else if (!strcmp(f[0], "jit")) {
 			bad = jit_add_object(jits, f, n, lr->lineno);
 			if (!bad)	/* its object record goes here */

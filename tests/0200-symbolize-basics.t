@@ -67,6 +67,8 @@ jit 0 1 1000 10
 jit 1 1 1000 0
 jitdata 1 x AAAA
 jitdata 1 0 A%AA
+sync 1x
+sync 2
 sample 3 2 2 0 20
 EOR
 test_expect 'bad lines: warned with their number, skipped, exit 1' '
@@ -76,12 +78,12 @@ test_expect 'bad lines: warned with their number, skipped, exit 1' '
 		"sample 1 2 2 0 10 unknown - - - 0 -" \
 		"sample 3 2 2 0 20 unknown - - - 0 -" >bad.want &&
 	test_cmp bad.want bad.out &&
-	for n in 3 4 5 7 8 9 10 11 12; do
+	for n in 3 4 5 7 8 9 10 11 12 13; do
 		grep "^pf-symbolize: line $n: bad [a-z]* record" bad.err || return 1
 	done &&
 	grep -Fx "pf-symbolize: line 6: empty line" bad.err &&
-	grep -Fx "pf-symbolize: ignored 10 bad lines" bad.err &&
-	test "$(wc -l <bad.err)" -eq 11
+	grep -Fx "pf-symbolize: ignored 11 bad lines" bad.err &&
+	test "$(wc -l <bad.err)" -eq 12
 '
 test_expect 'a bad line is quoted in the message' '
 	grep -F "line 5: bad sample record '\''sample 1 2 2 0 zz'\''" bad.err

@@ -515,11 +515,173 @@ class _Finder(importlib.abc.MetaPathFinder):
         return spec
 
 
-def _install():
-    if _MODE != "lines":
+def _events_fd():
+    """The pipe pf-record reads compile times from, or None.  The number
+    in PF_EVENTS_FD is only trusted while it is still that pipe (same
+    device and inode as PF_EVENTS_ID): a process started by the program
+    may have inherited the variable but not the descriptor, and the
+    number may be another file there."""
+    import stat
+    try:
+        fd = int(os.environ["PF_EVENTS_FD"])
+        dev, ino = (int(x) for x in os.environ["PF_EVENTS_ID"].split(":"))
+        st = os.fstat(fd)
+    except (KeyError, ValueError, OSError):
+        return None
+    if not stat.S_ISFIFO(st.st_mode) or (st.st_dev, st.st_ino) != (dev, ino):
+        return None
+    return fd
+
+
+class _CompileTimes:
+    """Tells pf-record when each thread is in Numba's compiler, on the
+    clock of the samples (CLOCK_MONOTONIC), so that the samples taken
+    there count as compiling whatever code they hit (mostly Numba's own
+    Python).  One line per event, shorter than PIPE_BUF so that lines
+    of several threads never mix, as the recording's compile records
+    (docs/FORMAT.md) but with NAME not escaped:
+
+        compile TIME PID TID WHAT CACHE NAME
+
+    WHAT is enter or leave (the outermost hold of Numba's compiler lock,
+    held to compile and to load from Numba's cache), begin or end (Numba
+    compiles NAME; CACHE is "cache" for a cache=True function, else "-")
+    loaded (NAME came from Numba's cache) or saved (NAME was written to
+    it).
+    """
+
+    def __init__(self, fd):
+        import threading
+        import time
+        self._fd = fd
+        self._local = threading.local()
+        self._native_id = threading.get_native_id
+        self._now = time.clock_gettime_ns
+        self._clock = time.CLOCK_MONOTONIC
+
+    def send(self, what, cache="-", name="-"):
+        fd = self._fd
+        if fd is None:
+            return
+        name = " ".join(str(name).split())[:1000] or "-"
+        line = "compile %d %d %d %s %s %s\n" % (
+            self._now(self._clock), os.getpid(), self._native_id(), what,
+            cache, name)
+        try:
+            os.write(fd, line.encode("utf-8", "replace"))
+        except OSError:
+            self._fd = None  # pf-record is gone: profile without them
+
+    def depth(self, change):
+        depth = getattr(self._local, "depth", 0) + change
+        self._local.depth = depth
+        return depth
+
+
+def _function_name(func):
+    return (getattr(func, "__module__", None) or "?") + "." + \
+        getattr(func, "__qualname__", getattr(func, "__name__", "?"))
+
+
+def _compiled(ev):
+    """CACHE and NAME of a numba:compile event."""
+    data = ev.data if isinstance(ev.data, dict) else {}
+    dispatcher = data.get("dispatcher")
+    cache = getattr(dispatcher, "_cache", None)
+    cached = cache is not None and type(cache).__name__ != "NullCache"
+    return ("cache" if cached else "-",
+            _function_name(getattr(dispatcher, "py_func", None)))
+
+
+def _mark_compile_times(event):
+    """Listen to Numba's own events (numba.core.event): the compiler
+    lock, held while compiling and loading from the cache, and each
+    function's compilation.  Without them, pf counts compiling by
+    library (libLLVM) only."""
+    fd = _events_fd()
+    listener_base = getattr(event, "Listener", None)
+    if fd is None or listener_base is None or \
+            not callable(getattr(event, "register", None)):
         return
+    times = _CompileTimes(fd)
+
+    class Listener(listener_base):
+        def on_start(self, ev):
+            if ev.kind == "numba:compiler_lock":
+                if times.depth(1) == 1:
+                    times.send("enter")
+                return
+            times.send("begin", *_compiled(ev))
+
+        def on_end(self, ev):
+            if ev.kind == "numba:compiler_lock":
+                if times.depth(-1) == 0:
+                    times.send("leave")
+                return
+            times.send("end", *_compiled(ev))
+
+    try:
+        listener = Listener()
+        event.register("numba:compiler_lock", listener)
+        event.register("numba:compile", listener)
+    except Exception as e:  # never fail an import for a profile
+        _warn("cannot follow Numba's compilations (%s: %s); compile "
+              "time is counted by library" % (type(e).__name__, e))
+        return
+    _TIMES.append(times)
+
+
+# The _CompileTimes in use, once numba.core.event is loaded.
+_TIMES = []
+
+
+def _mark_cache_loads(caching):
+    """A hold of the compiler lock that loaded code from Numba's cache
+    and compiled nothing is loading, not compiling; the time from the
+    end of a cache=True function's compilation until it is saved is
+    compiling it into the cache."""
+    cache = getattr(caching, "Cache", None)
+    load = getattr(cache, "load_overload", None)
+    if not callable(load):
+        return
+
+    def load_overload(self, sig, target_context):
+        cres = load(self, sig, target_context)
+        if cres is not None and _TIMES:
+            _TIMES[0].send("loaded", "cache",
+                           _function_name(getattr(self, "_py_func", None)))
+        return cres
+
+    cache.load_overload = load_overload
+    save = getattr(cache, "save_overload", None)
+    if not callable(save):
+        return
+
+    def save_overload(self, sig, data):
+        try:
+            return save(self, sig, data)
+        finally:
+            if _TIMES:
+                _TIMES[0].send("saved", "cache",
+                               _function_name(getattr(self, "_py_func",
+                                                      None)))
+
+    cache.save_overload = save_overload
+
+
+# What runs in every mode: none of it changes compiled code.
+_ALWAYS = {
+    "numba.core.event": _mark_compile_times,
+    "numba.core.caching": _mark_cache_loads,
+}
+
+
+def _install():
+    patches = dict(_ALWAYS)
+    if _MODE == "lines":
+        patches.update(_PATCHES)
     waiting = {}
-    for name, patch in _PATCHES.items():
+    for name, patch in patches.items():
         if name in sys.modules:
             patch(sys.modules[name])
         else:
