@@ -123,8 +123,8 @@ static char *die_function_name(Dwarf_Die *die, enum name_source source,
 }
 
 /* The ELF symbol containing addr, readable, malloc'd, or NULL. */
-static char *symbol_name(Dwfl_Module *mod, Dwarf_Addr addr,
-			 enum name_style style)
+static char *symbol_name(const struct describe_state *st, Dwfl_Module *mod,
+			 Dwarf_Addr addr, enum name_style style)
 {
 	GElf_Off offset;
 	GElf_Sym sym;
@@ -132,8 +132,11 @@ static char *symbol_name(Dwfl_Module *mod, Dwarf_Addr addr,
 
 	char *plain, *readable;
 
-	name = dwfl_module_addrinfo(mod, addr, &offset, &sym, NULL, NULL,
-				    NULL);
+	if (st->symbols)
+		name = symindex_lookup(st->symbols, addr);
+	else
+		name = dwfl_module_addrinfo(mod, addr, &offset, &sym, NULL,
+					    NULL, NULL);
 	if (!name || !*name || *name == '@')
 		return NULL;
 	/* libdwfl names versioned symbols "memcpy@GLIBC_2.2.5". */
@@ -345,7 +348,7 @@ void describe_address(FILE *fp, struct describe_state *st,
 	if (nown && source == NAME_FROM_DWARF)
 		outer = die_function_name(&scopes[own[0]], source, style);
 	if (!outer && (!nown || own[0] == first))
-		outer = symbol_name(mod, addr, style);
+		outer = symbol_name(st, mod, addr, style);
 	if (!outer && nown)
 		outer = die_function_name(&scopes[own[0]], source, style);
 	if (nown > 1)

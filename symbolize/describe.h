@@ -6,6 +6,7 @@
 
 #include "demangle.h"
 #include "region.h"
+#include "symindex.h"
 
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -27,6 +28,7 @@ struct describe_state {
 	Dwarf_Addr bias;
 	struct region_finder *regions;	/* or NULL: pseudo files as such */
 	size_t self;		/* the JIT object described, for regions */
+	const struct symindex *symbols;	/* or NULL: ask libdwfl */
 };
 
 /*

@@ -282,6 +282,7 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 	for (i = 0; i < cache->nr; i = j) {
 		struct sym_entry *first = &cache->entry[order[i]];
 		struct describe_state st;
+		struct symindex symbols;
 		Dwfl_Module *mod = NULL;
 		Dwfl *dwfl = NULL;
 
@@ -292,6 +293,12 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 		if (!dwfl)
 			mod = NULL;
 		memset(&st, 0, sizeof(st));
+		/* Native files can be large: index their symbols once. */
+		memset(&symbols, 0, sizeof(symbols));
+		if (first->kind == KIND_NATIVE && mod) {
+			symindex_build(&symbols, mod);
+			st.symbols = &symbols;
+		}
 		if (first->kind == KIND_JIT) {
 			struct jit_object *o = &jits->obj[first->group];
 
@@ -308,6 +315,7 @@ static void describe_all(struct sym_cache *cache, struct jit_set *jits,
 				break;
 			describe_entry(e, &st, mod, jits, natives);
 		}
+		symindex_release(&symbols);
 		dwfl_end(dwfl);
 	}
 	region_finder_release(&regions);
