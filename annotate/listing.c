@@ -237,10 +237,20 @@ static void print_row(const struct listing *l, const struct function_group *f,
 		putchar(' ');
 		fwrite(text, 1, len, stdout);
 	}
-	if (c && c->total != c->self)
-		printf("   total %s", share(l, buf, sizeof(buf), c->total, 0));
-	if (c)
-		print_inlined(l, f, c);
+	/*
+	 * The total and its inlined callees, when they add something that
+	 * shows: "total 0.0%" beside "0.0%" says nothing.
+	 */
+	if (c && c->total != c->self) {
+		char self[48];
+
+		snprintf(self, sizeof(self), "%s",
+			 share(l, buf, sizeof(buf), c->self, 0));
+		if (strcmp(self, share(l, buf, sizeof(buf), c->total, 0))) {
+			printf("   total %s", buf);
+			print_inlined(l, f, c);
+		}
+	}
 	putchar('\n');
 }
 

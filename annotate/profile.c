@@ -253,6 +253,41 @@ static void do_nolines(struct reader *r, char **f, size_t n)
 	p->noline_objects[p->noline_objects_nr++] = c;
 }
 
+static int has_control(const char *s)
+{
+	for (; *s; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return 1;
+	return 0;
+}
+
+/*
+ * Append arg, with control characters (a python -c program's newlines),
+ * as $'...' as bash and zsh read it: the report keeps one line a record
+ * and the command can still be pasted.
+ */
+static void append_ansi_c(char **w, const char *arg)
+{
+	*(*w)++ = '$';
+	*(*w)++ = '\'';
+	for (; *arg; arg++) {
+		unsigned char c = (unsigned char)*arg;
+
+		if (c == '\n' || c == '\t') {
+			*(*w)++ = '\\';
+			*(*w)++ = c == '\n' ? 'n' : 't';
+		} else if (c == '\\' || c == '\'') {
+			*(*w)++ = '\\';
+			*(*w)++ = (char)c;
+		} else if (c < 0x20 || c == 0x7f) {
+			*w += sprintf(*w, "\\x%02x", c);
+		} else {
+			*(*w)++ = (char)c;
+		}
+	}
+	*(*w)++ = '\'';
+}
+
 /* Append arg to the command, quoted where a shell would need it. */
 static void append_arg(char **cmd, size_t *len, size_t *alloc, const char *arg)
 {
@@ -264,6 +299,12 @@ static void append_arg(char **cmd, size_t *len, size_t *alloc, const char *arg)
 	w = *cmd + *len;
 	if (*len)
 		*w++ = ' ';
+	if (has_control(arg)) {
+		append_ansi_c(&w, arg);
+		*w = '\0';
+		*len = (size_t)(w - *cmd);
+		return;
+	}
 	if (quote)
 		*w++ = '\'';
 	for (; *arg; arg++) {
@@ -273,8 +314,7 @@ static void append_arg(char **cmd, size_t *len, size_t *alloc, const char *arg)
 			memcpy(w, "'\\''", 4);
 			w += 4;
 		} else {
-			/* Keep the report one line a record. */
-			*w++ = c < 0x20 || c == 0x7f ? '?' : (char)c;
+			*w++ = (char)c;
 		}
 	}
 	if (quote)

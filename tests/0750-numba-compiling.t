@@ -78,16 +78,24 @@ test_expect '--no-lines and --raw-debuginfo: compile records too' '
 '
 
 test_expect 'a process the program starts does not write into an inherited descriptor number' '
-	pf-record -q -o "$T/sub.rec" -- "$py" -c "
-import os, subprocess, sys
-r, w = os.pipe()
-# the child gets another file at the number the shim was given
-fd = int(os.environ[\"PF_EVENTS_FD\"])
-code = \"import os, numba; os.write(1, b\\\"ok\\\\n\\\")\"
-with open(\"$T/victim\", \"w\") as f:
-    subprocess.run([sys.executable, \"-c\", code], pass_fds=(), stdout=f, check=True)
-" >/dev/null 2>"$T/sub.err" &&
-	test "$(cat "$T/victim")" = ok
+	cat >"$T/child.py" <<-EOF &&
+	import os, subprocess, sys
+	# The child has the variables but not the pipe: it puts another
+	# file at that number before it imports numba.
+	code = """
+	import os
+	fd = os.open(sys.argv[1], os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+	os.dup2(fd, int(os.environ["PF_EVENTS_FD"]))
+	from numba import njit
+	f = njit(lambda x: x + 1)
+	print(f(1))
+	"""
+	subprocess.run([sys.executable, "-c", "import sys\n" + code.replace("\n\t", "\n"),
+	                "$T/victim"], check=True)
+	EOF
+	pf-record -q -o "$T/sub.rec" -- "$py" "$T/child.py" >"$T/sub.out" 2>&1 &&
+	grep -qx 2 "$T/sub.out" &&
+	test -f "$T/victim" && test ! -s "$T/victim"
 '
 
 done_testing
