@@ -212,3 +212,4 @@ times >"$W/times"  # not in $(...): a subshell has no children yet
 	echo "times" $(cat "$W/times")
 } >>"$W/params"
 "$py" bench/report.py "$W" || fail report "bench/report.py $W (exit status $?)"
+sh bench/symbolize.sh || fail symbolize "bench/symbolize.sh (exit status $?)"
