@@ -13,6 +13,8 @@ PKG_CONFIG ?= pkg-config
 DW_CFLAGS = $(shell $(PKG_CONFIG) --cflags libdw libelf 2>/dev/null)
 DW_LIBS = $(shell $(PKG_CONFIG) --libs libdw libelf 2>/dev/null)
 ELF_LIBS = $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null)
+CS_CFLAGS = $(shell $(PKG_CONFIG) --cflags capstone 2>/dev/null)
+CS_LIBS = $(shell $(PKG_CONFIG) --libs capstone 2>/dev/null)
 PROVE ?= prove
 
 TOOLS = record/pf-record symbolize/pf-symbolize aggregate/pf-aggregate \
@@ -32,7 +34,7 @@ $(COMMON_LIB): $(COMMON_OBJ)
 	$(AR) rcs $@ $^
 
 %.o: %.c $(wildcard */*.h)
-	$(CC) $(PF_CFLAGS) $(DW_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(CC) $(PF_CFLAGS) $(DW_CFLAGS) $(CS_CFLAGS) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
 
 # Where `make install` puts the start-up shim (found next to the binary
 # first, so the build tree and a moved install work too).
@@ -40,7 +42,7 @@ record/pf-record.o: PF_CFLAGS += -DPF_SHIMDIR='"$(DATADIR)/shim"'
 record/pf-record: $(patsubst %.c,%.o,$(wildcard record/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ELF_LIBS)
 symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DW_LIBS) -lstdc++
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DW_LIBS) $(CS_LIBS) -lstdc++
 aggregate/pf-aggregate: $(patsubst %.c,%.o,$(wildcard aggregate/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_LIB)

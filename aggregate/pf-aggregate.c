@@ -247,7 +247,13 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 		/* Numba's compiler, whatever code it ran, is compiling. */
 		if (!compiling_sample(&ag->compiling, s->raw.pid, s->raw.tid,
 				      s->raw.time)) {
-			k.s2 = s->function;
+			/*
+			 * The function the code is in, not what was inlined
+			 * there: pow, not its exp_inline (glibc with debug
+			 * symbols).
+			 */
+			k.s2 = chain_nr ? ag->chain[chain_nr - 1].function
+					: s->function;
 			counter_get(&ag->outside, &k)->self++;
 		}
 	} else if (s->object) {

@@ -1,5 +1,6 @@
 /* symindex.c - see symindex.h */
 #include "symindex.h"
+#include "ifunc.h"
 #include "util.h"
 
 #include <gelf.h>
@@ -35,6 +36,8 @@ static int cmp_entry(const void *a, const void *b)
 		return x->end > y->end ? -1 : 1;
 	if (underscores(x->name) != underscores(y->name))
 		return underscores(x->name) > underscores(y->name) ? -1 : 1;
+	if (strcspn(x->name, "@") != strcspn(y->name, "@"))
+		return strcspn(x->name, "@") > strcspn(y->name, "@") ? -1 : 1;
 	return (x->order < y->order) - (x->order > y->order);
 }
 
@@ -72,11 +75,23 @@ void symindex_build(struct symindex *ix, Dwfl_Module *mod)
 			ix->e[nr].section_end = section_end(elf, shndx, bias);
 		ix->e[nr].name = name;
 		ix->e[nr].order = i;
+		ix->e[nr].ifunc = type == STT_GNU_IFUNC;
+		ix->e[nr].alias = NULL;
 		ix->e[nr].rank = bind == STB_GLOBAL ? 0
 				 : bind == STB_WEAK || bind == STB_GNU_UNIQUE ? 1
 									     : 2;
 		nr++;
 	}
+	qsort(ix->e, nr, sizeof(*ix->e), cmp_entry);
+	ix->nr = nr;
+	{
+		GElf_Addr bias;
+		Elf *elf = dwfl_module_getelf(mod, &bias);
+
+		if (elf)
+			ifunc_aliases(ix, elf, bias);
+	}
+	nr = ix->nr;
 	qsort(ix->e, nr, sizeof(*ix->e), cmp_entry);
 	/*
 	 * A symbol without a size (assembly) reaches to the next symbol's
@@ -134,7 +149,7 @@ const char *symindex_lookup(const struct symindex *ix, uint64_t addr)
 		if (e->max_end <= addr)
 			break;
 		if (e->end > addr)
-			return e->name;
+			return e->alias ? e->alias : e->name;
 	}
 	return NULL;
 }

@@ -11,7 +11,8 @@
  * [value, value + size) holds the address, the one starting last when
  * several do; at the same start a global one before a weak one before a
  * local one, then the name with fewer leading underscores (free before
- * __libc_free), then the first in the table; else the nearest sizeless symbol below it.
+ * __libc_free), then the shorter (sin before its alias sinf32x), then
+ * the first in the table; else the nearest sizeless symbol below it.
  */
 #ifndef PF_SYMBOLIZE_SYMINDEX_H
 #define PF_SYMBOLIZE_SYMINDEX_H
@@ -27,6 +28,8 @@ struct symindex_entry {
 	const char *name;	/* libdwfl's; lives as long as the module */
 	int rank;		/* 0 global, 1 weak, 2 local */
 	int order;		/* in the symbol table, for ties */
+	int ifunc;		/* STT_GNU_IFUNC: start is its resolver */
+	const char *alias;	/* the exported function it implements */
 };
 
 struct symindex {
@@ -34,11 +37,17 @@ struct symindex {
 	size_t nr;
 };
 
-/* Index the function symbols of mod (none: an empty index). */
+/*
+ * Index the function symbols of mod (none: an empty index), and find
+ * the exported functions behind IFUNC implementations.
+ */
 void symindex_build(struct symindex *ix, Dwfl_Module *mod);
 void symindex_release(struct symindex *ix);
 
-/* The name of the symbol for addr (module address), or NULL. */
+/*
+ * The name of the symbol for addr (module address), or NULL: the
+ * exported function it implements (ifunc.h) when known.
+ */
 const char *symindex_lookup(const struct symindex *ix, uint64_t addr);
 
 #endif

@@ -20,7 +20,7 @@ test_expect 'more than one thread: a line each, hottest first, after the header'
 	test ! -s "$T/err" &&
 	sed -n 3,5p "$T/out" >"$T/head" &&
 	cat >"$T/head.expected" <<-\EOT &&
-	# outside JIT code: 7.7% ld-linux-x86-64.so.2 (resolve_map 7.7%)
+	# outside JIT code: 7.7% ld-linux-x86-64.so.2 (elf_machine_rela 7.7%)
 	# thread 10 python3: 8 samples, 87.5% in JIT code
 	# thread 11 numba-worker: 5 samples, 100.0% in JIT code
 	EOT
