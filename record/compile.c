@@ -34,7 +34,7 @@ struct compile_events {
 	char buf[LINE_MAX_BYTES];
 	size_t len;
 	int skipping;		/* inside an over-long line */
-	uint64_t records, bad;
+	uint64_t bad;		/* lines that were not compile records */
 };
 
 struct compile_events *compile_events_open(FILE *out)
@@ -74,11 +74,6 @@ void compile_events_started(struct compile_events *ce)
 	}
 }
 
-int compile_events_fd(const struct compile_events *ce)
-{
-	return ce ? ce->rfd : -1;
-}
-
 static void write_event(struct compile_events *ce, char *line)
 {
 	struct compile_record c;
@@ -96,7 +91,6 @@ static void write_event(struct compile_events *ce, char *line)
 		c.cache ? "cache" : "-");
 	fput_field(ce->out, strcmp(c.name, "-") ? c.name : NULL);
 	fputc('\n', ce->out);
-	ce->records++;
 }
 
 void compile_events_read(struct compile_events *ce)
@@ -143,9 +137,4 @@ void compile_events_free(struct compile_events *ce)
 	if (ce->wfd >= 0)
 		close(ce->wfd);
 	free(ce);
-}
-
-uint64_t compile_events_count(const struct compile_events *ce)
-{
-	return ce ? ce->records : 0;
 }

@@ -128,12 +128,8 @@ struct compile_events *compile_events_open(FILE *out);
 void compile_events_in_child(struct compile_events *ce);
 /* In pf-record once the child runs: close our copy of the write end. */
 void compile_events_started(struct compile_events *ce);
-/* The read end, to poll(2); -1 for NULL. */
-int compile_events_fd(const struct compile_events *ce);
 /* Write a compile record for each whole line the pipe holds now. */
 void compile_events_read(struct compile_events *ce);
 void compile_events_free(struct compile_events *ce);
-/* compile records written so far. */
-uint64_t compile_events_count(const struct compile_events *ce);
 
 #endif
