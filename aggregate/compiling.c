@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *const compiling_kind_names[3] = { "compile", "cache", "load" };
-
 void compiling_init(struct compiling_table *t)
 {
 	memset(t, 0, sizeof(*t));
@@ -51,6 +49,18 @@ static struct compiling_thread *find_thread(struct compiling_table *t,
 	return &t->threads[*slot];
 }
 
+/*
+ * The kind of segment s of th once it ends: time at the outermost level
+ * that loaded code from the cache and compiled nothing is loading.
+ */
+static enum compiling_kind ended_kind(const struct compiling_thread *th,
+				      const struct compiling_segment *s)
+{
+	return s->loaded && s->kind == COMPILING_COMPILE && !th->depth
+		       ? COMPILING_LOAD
+		       : s->kind;
+}
+
 /* Close the open segment at time; a loading one is known now. */
 static void close_segment(struct compiling_thread *th, uint64_t time)
 {
@@ -60,8 +70,7 @@ static void close_segment(struct compiling_thread *th, uint64_t time)
 		return;
 	s = &th->seg[th->nr - 1];
 	s->end = time > s->start ? time : s->start;
-	if (s->loaded && s->kind == COMPILING_COMPILE && !th->depth)
-		s->kind = COMPILING_LOAD;
+	s->kind = ended_kind(th, s);
 	th->open = 0;
 }
 
@@ -195,9 +204,7 @@ void compiling_summarize(struct compiling_table *t,
 			if (end == UINT64_MAX) {	/* never left */
 				end = t->end_time > s->start ? t->end_time
 							     : s->start;
-				if (s->loaded && kind == COMPILING_COMPILE &&
-				    !th->depth)
-					kind = COMPILING_LOAD;
+				kind = ended_kind(th, s);
 			}
 			sum[kind].samples += s->samples;
 			sum[kind].ns += end - s->start;

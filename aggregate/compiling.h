@@ -4,7 +4,7 @@
  * pf-record writes a compile record (docs/FORMAT.md) each time a thread
  * enters or leaves Numba's compiler and begins or ends compiling a
  * function.  Each thread's time in the compiler is cut into segments,
- * each of one kind:
+ * each of one kind (enum compiling_kind, record.h):
  *
  *   COMPILING_COMPILE  compiling code for this run
  *   COMPILING_CACHE    compiling a cache=True function (or code it
@@ -27,9 +27,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-
-enum compiling_kind { COMPILING_COMPILE, COMPILING_CACHE, COMPILING_LOAD };
-extern const char *const compiling_kind_names[3];
 
 struct compiling_segment {
 	uint64_t start, end;	/* [start, end); end UINT64_MAX while open */

@@ -21,6 +21,11 @@ static const struct object_label labels[] = {
 	[KERNEL] = { "kernel", "system calls, page faults", 0 },
 };
 
+const struct object_label *compiler_label(void)
+{
+	return &labels[LLVM];
+}
+
 static int prefix(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));

@@ -18,6 +18,9 @@ struct object_label {
 	int show_object;	/* worth naming the object too */
 };
 
+/* The label of libLLVM and libllvmlite: "Numba compiling". */
+const struct object_label *compiler_label(void);
+
 /* The label of the object at path (NULL for kernel and unknown). */
 const struct object_label *object_label(enum sample_kind kind,
 					const char *path);

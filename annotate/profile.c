@@ -214,24 +214,18 @@ static void do_outside(struct reader *r, char **f, size_t n)
 
 static void do_compiling(struct reader *r, char **f, size_t n)
 {
-	static const char *const kinds[3] = { "compile", "cache", "load" };
 	struct profile *p = r->profile;
 	struct compiling_count c;
-	int i;
+	enum compiling_kind kind;
 
 	if (n < 6 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
 	    parse_u64(f[3], 10, 0, UINT64_MAX, &c.ns) ||
-	    parse_u64(f[4], 10, 0, UINT64_MAX, &c.functions)) {
+	    parse_u64(f[4], 10, 0, UINT64_MAX, &c.functions) ||
+	    parse_compiling_kind(f[5], &kind)) {
 		bad_line(r, "bad compiling record");
 		return;
 	}
-	for (i = 0; i < 3 && strcmp(f[5], kinds[i]); i++)
-		;
-	if (i == 3) {
-		bad_line(r, "bad compiling record");
-		return;
-	}
-	p->compiling[i] = c;
+	p->compiling[kind] = c;
 	p->have_compiling = 1;
 }
 

@@ -86,7 +86,7 @@ struct profile {
 	size_t outside_nr, outside_alloc;
 	struct nolines_count *noline_objects;
 	size_t noline_objects_nr, noline_objects_alloc;
-	struct compiling_count compiling[3];	/* by KIND */
+	struct compiling_count compiling[3];	/* by enum compiling_kind */
 	int have_compiling;	/* the stream had compiling records */
 	char *command;		/* meta command, decoded for a shell; or NULL */
 	char *lines_mode;	/* meta lines VALUE, or NULL */

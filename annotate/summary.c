@@ -184,25 +184,27 @@ static void format_functions(char *buf, size_t size, size_t *len,
 static size_t format_compiling(char *buf, size_t size, const struct group *g,
 			       const struct profile *p)
 {
-	const struct compiling_count *c = p->compiling;
+	const struct compiling_count *load = &p->compiling[COMPILING_LOAD];
+	const struct compiling_count *cache = &p->compiling[COMPILING_CACHE];
+	const struct compiling_count *compile = &p->compiling[COMPILING_COMPILE];
+	uint64_t functions = compile->functions + cache->functions;
 	size_t len = 0;
 
 	append(buf, size, &len, " %.1f%% ", percent(g->samples, p->samples));
 	if (g->compiling == 1 + COMPILING_SHOWN_LOAD) {
 		append(buf, size, &len, "Numba loading its cache (%.2f s, %llu "
-		       "function%s)", (double)c[2].ns / 1e9,
-		       (unsigned long long)c[2].functions,
-		       c[2].functions == 1 ? "" : "s");
+		       "function%s)", (double)load->ns / 1e9,
+		       (unsigned long long)load->functions,
+		       load->functions == 1 ? "" : "s");
 		return len;
 	}
 	append(buf, size, &len, "Numba compiling (%.2f s, %llu function%s",
-	       (double)(c[0].ns + c[1].ns) / 1e9,
-	       (unsigned long long)(c[0].functions + c[1].functions),
-	       c[0].functions + c[1].functions == 1 ? "" : "s");
-	if (c[1].ns)
+	       (double)(compile->ns + cache->ns) / 1e9,
+	       (unsigned long long)functions, functions == 1 ? "" : "s");
+	if (cache->ns)
 		append(buf, size, &len, "; %.2f s of it compiling cache=True "
 		       "functions into pf's cache: once per cache, the next "
-		       "profiled run loads them", (double)c[1].ns / 1e9);
+		       "profiled run loads them", (double)cache->ns / 1e9);
 	append(buf, size, &len, ")");
 	return len;
 }
@@ -254,14 +256,14 @@ static size_t format_group(char *buf, size_t size, const struct group *g,
 static void add_compiling(const struct profile *p, struct group **groups,
 			  size_t *nr, size_t *alloc)
 {
-	uint64_t samples = p->compiling[0].samples + p->compiling[1].samples;
+	uint64_t samples = p->compiling[COMPILING_COMPILE].samples +
+			   p->compiling[COMPILING_CACHE].samples;
 	size_t i;
 
 	for (i = 0; i < *nr; i++) {
 		struct group *g = &(*groups)[i];
 
-		if (g->label && g->label == object_label(KIND_NATIVE,
-							 "/libLLVM.so")) {
+		if (g->label == compiler_label()) {
 			samples += g->samples;
 			g->samples = 0;
 		}
@@ -271,7 +273,7 @@ static void add_compiling(const struct profile *p, struct group **groups,
 	(*groups)[*nr].compiling = 1 + COMPILING_SHOWN_COMPILE;
 	(*groups)[(*nr)++].samples = samples;
 	(*groups)[*nr].compiling = 1 + COMPILING_SHOWN_LOAD;
-	(*groups)[(*nr)++].samples = p->compiling[2].samples;
+	(*groups)[(*nr)++].samples = p->compiling[COMPILING_LOAD].samples;
 }
 
 void print_outside(struct profile *p)

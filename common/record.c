@@ -8,6 +8,7 @@
 const char *const sample_kind_names[4] = { "jit", "native", "kernel",
 					   "unknown" };
 const char *const object_lines_names[3] = { "lines", "nolines", "bad" };
+const char *const compiling_kind_names[3] = { "compile", "cache", "load" };
 const char *const compile_what_names[COMPILE_WHAT_NR] = {
 	"enter", "leave", "begin", "end", "loaded", "saved",
 };
@@ -142,4 +143,16 @@ int parse_compile_record(char **f, size_t n, struct compile_record *c)
 	c->cache = !strcmp(f[5], "cache");
 	c->name = f[6];
 	return 0;
+}
+
+int parse_compiling_kind(const char *s, enum compiling_kind *kind)
+{
+	int i;
+
+	for (i = 0; i < 3; i++)
+		if (!strcmp(s, compiling_kind_names[i])) {
+			*kind = (enum compiling_kind)i;
+			return 0;
+		}
+	return -1;
 }

@@ -115,4 +115,12 @@ struct compile_record {
 
 int parse_compile_record(char **f, size_t n, struct compile_record *c);
 
+/*
+ * KIND of pf-aggregate's compiling records: compiling for this run,
+ * compiling cache=True functions into the cache, loading from it.
+ */
+enum compiling_kind { COMPILING_COMPILE, COMPILING_CACHE, COMPILING_LOAD };
+extern const char *const compiling_kind_names[3];	/* compile cache load */
+int parse_compiling_kind(const char *s, enum compiling_kind *kind);
+
 #endif
