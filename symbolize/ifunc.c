@@ -100,27 +100,40 @@ static const char *choose(const char *own, const char *had, const char *name)
 	return plainer(name, had) ? name : had;
 }
 
-/* Implementations without a symbol (no debug symbols): kept here. */
+/* An implementation without a symbol (no debug symbols). */
 struct unnamed {
 	uint64_t addr;
 	const char *alias;
 };
-static struct unnamed *unnamed;
-static size_t unnamed_nr, unnamed_alloc;
 
-static void set_alias(struct symindex *ix, uint64_t addr, const char *name)
+/* One file's walk: its code, and what it found without symbols. */
+struct walk {
+	csh cs;
+	Elf *elf;
+	uint64_t bias;
+	struct unnamed *unnamed;
+	size_t unnamed_nr, unnamed_alloc;
+};
+
+static void set_alias(struct walk *w, struct symindex *ix, uint64_t addr,
+		      const char *name)
 {
 	size_t i, end = entries_at(ix, addr, &i);
 
 	if (i == end) {
-		for (i = 0; i < unnamed_nr && unnamed[i].addr != addr; i++)
+		struct unnamed *u = w->unnamed;
+
+		for (i = 0; i < w->unnamed_nr && u[i].addr != addr; i++)
 			;
-		if (i == unnamed_nr) {
-			ALLOC_GROW(unnamed, unnamed_nr + 1, unnamed_alloc);
-			unnamed[unnamed_nr].addr = addr;
-			unnamed[unnamed_nr++].alias = NULL;
+		if (i == w->unnamed_nr) {
+			ALLOC_GROW(w->unnamed, w->unnamed_nr + 1,
+				   w->unnamed_alloc);
+			u = w->unnamed;
+			u[i].addr = addr;
+			u[i].alias = NULL;
+			w->unnamed_nr++;
 		}
-		unnamed[i].alias = choose(NULL, unnamed[i].alias, name);
+		u[i].alias = choose(NULL, u[i].alias, name);
 		return;
 	}
 	for (; i < end; i++) {
@@ -136,29 +149,29 @@ static void set_alias(struct symindex *ix, uint64_t addr, const char *name)
  * An implementation that has no symbol gets an entry of its own, from
  * its start to the next symbol (or the end of its section).
  */
-static void add_unnamed(struct symindex *ix, Elf *elf, uint64_t bias)
+static void add_unnamed(struct walk *w, struct symindex *ix)
 {
 	size_t i, first;
 
-	if (!unnamed_nr)
+	if (!w->unnamed_nr)
 		return;
-	ix->e = xreallocarray(ix->e, ix->nr + unnamed_nr, sizeof(*ix->e));
-	for (i = 0; i < unnamed_nr; i++) {
+	ix->e = xreallocarray(ix->e, ix->nr + w->unnamed_nr, sizeof(*ix->e));
+	for (i = 0; i < w->unnamed_nr; i++) {
 		struct symindex_entry *e = &ix->e[ix->nr + i];
 		size_t len = 0;
 
-		entries_at(ix, unnamed[i].addr + 1, &first);
+		entries_at(ix, w->unnamed[i].addr + 1, &first);
 		memset(e, 0, sizeof(*e));
-		e->start = unnamed[i].addr;
+		e->start = w->unnamed[i].addr;
 		e->end = first < ix->nr ? ix->e[first].start : e->start;
-		if (code_at(elf, e->start - bias, &len) &&
+		if (code_at(w->elf, e->start - w->bias, &len) &&
 		    (e->end == e->start || e->end > e->start + len))
 			e->end = e->start + len;
-		e->name = e->alias = unnamed[i].alias;
+		e->name = e->alias = w->unnamed[i].alias;
 		e->rank = 2;
 		e->order = -1;
 	}
-	ix->nr += unnamed_nr;
+	ix->nr += w->unnamed_nr;
 }
 
 /* Whether entry i is the one named at its start (the preferred one). */
@@ -167,16 +180,7 @@ static int named_at_start(const struct symindex *ix, size_t i)
 	return i + 1 == ix->nr || ix->e[i + 1].start != ix->e[i].start;
 }
 
-/*
- * Disassemble [vaddr, vaddr + max) (module address); for each
- * RIP-relative lea, call each instruction's targets to fn.
- */
-struct walk {
-	csh cs;
-	Elf *elf;
-	uint64_t bias;
-};
-
+/* Disassemble at most max bytes from addr (a module address). */
 static size_t disasm(struct walk *w, uint64_t addr, size_t max, cs_insn **insn)
 {
 	size_t len;
@@ -217,13 +221,19 @@ static size_t resolver_targets(struct walk *w, const struct symindex *ix,
 	return nr;
 }
 
-/* A PLT stub and the resolver of the GOT slot it jumps through. */
+/*
+ * A PLT stub, the resolver of the GOT slot it jumps through, and the
+ * implementations that resolver chooses from.
+ */
 struct stub {
 	uint64_t addr, slot, resolver;
+	uint64_t targets[TARGETS_MAX];
+	size_t targets_nr;
 };
 
 /* The PLT stubs whose slot an IRELATIVE relocation fills. */
-static size_t irelative_stubs(struct walk *w, struct stub **out)
+static size_t irelative_stubs(struct walk *w, const struct symindex *ix,
+			      struct stub **out)
 {
 	struct stub *stubs = NULL;
 	size_t nr = 0, alloc = 0, i, j;
@@ -283,13 +293,17 @@ static size_t irelative_stubs(struct walk *w, struct stub **out)
 		if (n)
 			cs_free(insn, n);
 	}
+	for (j = 0; j < nr; j++)
+		if (stubs[j].addr)
+			stubs[j].targets_nr = resolver_targets(
+				w, ix, stubs[j].resolver, stubs[j].targets);
 	*out = stubs;
 	return nr;
 }
 
 void ifunc_aliases(struct symindex *ix, Elf *elf, uint64_t bias)
 {
-	struct walk w = { 0, elf, bias };
+	struct walk w = { 0, elf, bias, NULL, 0, 0 };
 	struct stub *stubs = NULL;
 	uint64_t targets[TARGETS_MAX];
 	size_t i, j, k, n, nstubs;
@@ -306,10 +320,10 @@ void ifunc_aliases(struct symindex *ix, Elf *elf, uint64_t bias)
 			continue;
 		n = resolver_targets(&w, ix, ix->e[i].start, targets);
 		for (j = 0; j < n; j++)
-			set_alias(ix, targets[j], ix->e[i].name);
+			set_alias(&w, ix, targets[j], ix->e[i].name);
 	}
 	/* exp: an exported function calling a PLT slot an IRELATIVE fills. */
-	nstubs = irelative_stubs(&w, &stubs);
+	nstubs = irelative_stubs(&w, ix, &stubs);
 	for (i = 0; nstubs && i < ix->nr; i++) {
 		const struct symindex_entry *e = &ix->e[i];
 		cs_insn *insn;
@@ -330,24 +344,21 @@ void ifunc_aliases(struct symindex *ix, Elf *elf, uint64_t bias)
 			    x->op_count != 1 || x->operands[0].type != X86_OP_IMM)
 				continue;
 			for (k = 0; k < nstubs; k++) {
-				size_t t, nt;
+				size_t t;
 
 				if (!stubs[k].addr ||
 				    stubs[k].addr != (uint64_t)x->operands[0].imm)
 					continue;
-				nt = resolver_targets(&w, ix, stubs[k].resolver,
-						      targets);
-				for (t = 0; t < nt; t++)
-					set_alias(ix, targets[t], e->name);
+				for (t = 0; t < stubs[k].targets_nr; t++)
+					set_alias(&w, ix, stubs[k].targets[t],
+						  e->name);
 			}
 		}
 		if (n)
 			cs_free(insn, n);
 	}
 	free(stubs);
-	add_unnamed(ix, elf, bias);
-	free(unnamed);
-	unnamed = NULL;
-	unnamed_nr = unnamed_alloc = 0;
+	add_unnamed(&w, ix);
+	free(w.unnamed);
 	cs_close(&w.cs);
 }
