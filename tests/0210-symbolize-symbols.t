@@ -35,28 +35,31 @@ sample_at() {
 	printf "sample 5 7 7 0 %x\n" $((0x$base + 0x$(addr libsyms.so "$1") + $2))
 }
 
-test_expect 'the global name before the local one, the weak before the local' '
+# names_at NAME SYMBOL OFFSET...: symbolize a sample OFFSET bytes into
+# each SYMBOL and write the FUNCTION of each to NAME.names.
+names_at() {
+	name=$1
+	shift
 	{
 		echo "# pf-record 1"
 		text_map $base "$T/libsyms.so"
-		sample_at exported_name 1
-		sample_at weak_name 1
-	} >a.rec &&
-	"$PFS" a.rec >a.sym &&
-	awk "\$1 == \"sample\" { print \$9 }" a.sym >a.names &&
+		while [ $# -ge 2 ]; do
+			sample_at "$1" "$2"
+			shift 2
+		done
+	} >"$name.rec" &&
+	"$PFS" "$name.rec" >"$name.sym" &&
+	awk "\$1 == \"sample\" { print \$9 }" "$name.sym" >"$name.names"
+}
+
+test_expect 'the global name before the local one, the weak before the local' '
+	names_at a exported_name 1 weak_name 1 &&
 	printf "exported_name\nweak_name\n" >a.want &&
 	test_cmp a.want a.names
 '
 
 test_expect 'a symbol without a size reaches to the next symbol, not beyond' '
-	{
-		echo "# pf-record 1"
-		text_map $base "$T/libsyms.so"
-		sample_at sizeless 3
-		sample_at after_sizeless 0
-	} >b.rec &&
-	"$PFS" b.rec >b.sym &&
-	awk "\$1 == \"sample\" { print \$9 }" b.sym >b.names &&
+	names_at b sizeless 3 after_sizeless 0 &&
 	printf "sizeless\nafter_sizeless\n" >b.want &&
 	test_cmp b.want b.names
 '
