@@ -61,16 +61,20 @@ FIXTURE_CFLAGS = -O2 -g
 tests/fixtures/jitfixture: tests/fixtures/jitfixture.c
 	$(CC) $(PF_CFLAGS) $(FIXTURE_CFLAGS) -pthread -o $@ $< $(ELF_LIBS)
 
+# Makes long recordings from short ones: bench/stream.sh, test 0212.
+bench/synth: bench/synth.c
+	$(CC) $(PF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+
 deps:
 	@sh scripts/deps.sh
 
-check: deps all $(UNIT_TESTS) $(FIXTURES)
+check: deps all $(UNIT_TESTS) $(FIXTURES) bench/synth
 	PROVE='$(PROVE)' sh tests/run.sh
 
 demo: deps all
 	@sh scripts/demo.sh
 
-bench: deps all
+bench: deps all bench/synth
 	@sh bench/run.sh
 
 install: all
@@ -80,7 +84,7 @@ install: all
 	cp $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 clean:
-	rm -f $(TOOLS) */*.o $(COMMON_LIB) tests/unit/*.o $(UNIT_TESTS) $(FIXTURES)
+	rm -f $(TOOLS) */*.o $(COMMON_LIB) tests/unit/*.o $(UNIT_TESTS) $(FIXTURES) bench/synth
 	rm -rf tests/out
 
 .PHONY: all deps check demo bench install clean

@@ -18,9 +18,21 @@
 /* A jitdata record carries at most this many bytes. */
 #define MAX_CHUNK 3072
 
-void jit_set_init(struct jit_set *js)
+void jit_set_init(struct jit_set *js, struct range_index *code)
 {
 	memset(js, 0, sizeof(*js));
+	hashmap_init(&js->byid);
+	js->code = code;
+	elf_version(EV_CURRENT);
+}
+
+static void free_chunks(struct jit_chunk *c, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(c[i].data);
+	free(c);
 }
 
 void jit_set_release(struct jit_set *js)
@@ -28,21 +40,32 @@ void jit_set_release(struct jit_set *js)
 	size_t i;
 
 	for (i = 0; i < js->nr; i++) {
+		free_chunks(js->obj[i].chunk, js->obj[i].chunk_nr);
 		free(js->obj[i].image);
 		free(js->obj[i].name);
 		free(js->obj[i].main_file);
 		free(js->obj[i].main_linkage);
 	}
-	for (i = 0; i < js->chunk_nr; i++)
-		free(js->chunk[i].data);
+	free_chunks(js->orphan, js->orphan_nr);
 	free(js->obj);
-	free(js->chunk);
-	jit_set_init(js);
+	hashmap_release(&js->byid);
+	memset(js, 0, sizeof(*js));
 }
+
+static void add_to(struct jit_object *o, const struct jit_chunk *c)
+{
+	ALLOC_GROW(o->chunk, o->chunk_nr + 1, o->chunk_alloc);
+	o->chunk[o->chunk_nr++] = *c;
+	o->received += c->len;
+}
+
+static void try_complete(struct jit_set *js, struct jit_object *o, int last);
 
 int jit_add_object(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 {
 	struct jit_object o;
+	size_t *slot, i, kept;
+	int added;
 
 	memset(&o, 0, sizeof(o));
 	if (n < 5 || parse_u64(f[1], 10, 1, UINT64_MAX, &o.id) ||
@@ -51,15 +74,39 @@ int jit_add_object(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 	    parse_u64(f[4], 10, 1, MAX_OBJECT_SIZE, &o.size))
 		return -1;
 	o.lineno = lineno;
+	slot = hashmap_insert(&js->byid, &o.id, sizeof(o.id), &added);
+	if (!added) {
+		warn("line %" PRIu64 ": jit object %" PRIu64
+		     " already defined at line %" PRIu64, lineno, o.id,
+		     js->obj[*slot].lineno);
+		js->nr_bad_lines++;
+		o.unusable = 1;		/* never opened, not counted */
+		o.duplicate = 1;	/* and gets no object record */
+		o.complete = 1;
+	} else {
+		*slot = js->nr;
+	}
 	ALLOC_GROW(js->obj, js->nr + 1, js->alloc);
 	js->obj[js->nr++] = o;
+	if (o.duplicate || !js->orphan_nr)
+		return 0;
+	/* Chunks that came before their jit record are its own. */
+	for (i = kept = 0; i < js->orphan_nr; i++) {
+		if (js->orphan[i].id == o.id)
+			add_to(&js->obj[js->nr - 1], &js->orphan[i]);
+		else
+			js->orphan[kept++] = js->orphan[i];
+	}
+	js->orphan_nr = kept;
+	try_complete(js, &js->obj[js->nr - 1], 0);
 	return 0;
 }
 
 int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 {
+	struct jit_object *o;
 	struct jit_chunk c;
-	size_t len;
+	size_t len, *slot;
 	long got;
 
 	memset(&c, 0, sizeof(c));
@@ -78,8 +125,24 @@ int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 	}
 	c.len = (size_t)got;
 	c.lineno = lineno;
-	ALLOC_GROW(js->chunk, js->chunk_nr + 1, js->chunk_alloc);
-	js->chunk[js->chunk_nr++] = c;
+	slot = hashmap_find(&js->byid, &c.id, sizeof(c.id));
+	if (!slot) {
+		ALLOC_GROW(js->orphan, js->orphan_nr + 1, js->orphan_alloc);
+		js->orphan[js->orphan_nr++] = c;
+		return 0;
+	}
+	o = &js->obj[*slot];
+	if (o->complete) {
+		free(c.data);
+		if (o->unusable)
+			return 0;	/* said so already */
+		warn("line %" PRIu64 ": jitdata for jit object %" PRIu64
+		     " after it was complete", lineno, c.id);
+		js->nr_bad_lines++;
+		return 0;
+	}
+	add_to(o, &c);
+	try_complete(js, o, 0);
 	return 0;
 }
 
@@ -106,30 +169,23 @@ static int cmp_chunk(const void *a, const void *b)
 {
 	const struct jit_chunk *x = a, *y = b;
 
-	if (x->id != y->id)
-		return x->id < y->id ? -1 : 1;
 	if (x->offset != y->offset)
 		return x->offset < y->offset ? -1 : 1;
 	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
 }
 
-/* Sort the objects by ID; the index of each stays its owner number. */
-static int cmp_object_id(const void *a, const void *b)
+/*
+ * Copy o's chunks (sorted by offset) into o->image, or say why not;
+ * 1 when bytes are missing and more may come (not last).
+ */
+static int assemble(struct jit_set *js, struct jit_object *o, int last)
 {
-	const struct jit_object *const *x = a, *const *y = b;
-
-	if ((*x)->id != (*y)->id)
-		return (*x)->id < (*y)->id ? -1 : 1;
-	return (*x)->lineno < (*y)->lineno ? -1 : 1;
-}
-
-/* Copy chunks[0..n) (sorted by offset) into o->image, or say why not. */
-static void assemble(struct jit_set *js, struct jit_object *o,
-		     const struct jit_chunk *chunks, size_t n)
-{
+	const struct jit_chunk *chunks = o->chunk;
+	size_t i, n = o->chunk_nr;
 	uint64_t covered = 0;
-	size_t i;
 
+	if (n)
+		qsort(o->chunk, n, sizeof(*o->chunk), cmp_chunk);
 	for (i = 0; i < n; i++) {
 		const struct jit_chunk *c = &chunks[i];
 
@@ -139,21 +195,24 @@ static void assemble(struct jit_set *js, struct jit_object *o,
 			unusable(js, o, "jitdata at line %" PRIu64
 				 " goes past its size %" PRIu64,
 				 c->lineno, o->size);
-			return;
+			return 0;
 		}
 		if (c->offset + c->len > covered)
 			covered = c->offset + c->len;
 	}
 	if (covered < o->size) {
+		if (!last)
+			return 1;
 		unusable(js, o, "bytes %" PRIu64 " to %" PRIu64
 			 " of %" PRIu64 " missing", covered,
 			 (i < n ? chunks[i].offset : o->size) - 1, o->size);
-		return;
+		return 0;
 	}
 	o->image = xmalloc(o->size);
 	for (i = 0; i < n; i++)
 		memcpy(o->image + chunks[i].offset, chunks[i].data,
 		       chunks[i].len);
+	return 0;
 }
 
 /*
@@ -228,55 +287,49 @@ out:
 	elf_end(elf);
 }
 
-void jit_set_finish(struct jit_set *js, struct range_index *code)
+/*
+ * Assemble and check o once its chunks may cover it (at the end of the
+ * input, last: whatever it has), then index its code.
+ */
+static void try_complete(struct jit_set *js, struct jit_object *o, int last)
 {
-	struct jit_object **byid;
-	size_t i, c = 0;
+	if (o->complete || (!last && o->received < o->size))
+		return;
+	if (assemble(js, o, last))
+		return;		/* overlapping chunks: more to come */
+	o->complete = 1;
+	js->nr_complete++;
+	free_chunks(o->chunk, o->chunk_nr);
+	o->chunk = NULL;
+	o->chunk_nr = o->chunk_alloc = 0;
+	if (o->image)
+		index_object(js, o, (uint32_t)(o - js->obj), js->code);
+}
 
-	elf_version(EV_CURRENT);
-	if (js->chunk_nr)
-		qsort(js->chunk, js->chunk_nr, sizeof(*js->chunk), cmp_chunk);
-	byid = xreallocarray(NULL, js->nr, sizeof(*byid));
+static int cmp_chunk_line(const void *a, const void *b)
+{
+	const struct jit_chunk *x = a, *y = b;
+
+	return x->lineno < y->lineno ? -1 : x->lineno > y->lineno;
+}
+
+void jit_set_finish(struct jit_set *js)
+{
+	size_t i;
+
 	for (i = 0; i < js->nr; i++)
-		byid[i] = &js->obj[i];
-	qsort(byid, js->nr, sizeof(*byid), cmp_object_id);
-
-	for (i = 0; i < js->nr; i++) {
-		struct jit_object *o = byid[i];
-		size_t first;
-
-		if (i > 0 && byid[i - 1]->id == o->id) {
-			warn("line %" PRIu64 ": jit object %" PRIu64
-			     " already defined at line %" PRIu64, o->lineno,
-			     o->id, byid[i - 1]->lineno);
-			js->nr_bad_lines++;
-			o->unusable = 1;	/* never opened, not counted */
-			o->duplicate = 1;	/* and gets no object record */
-			continue;
-		}
-		for (; c < js->chunk_nr && js->chunk[c].id < o->id; c++) {
-			warn("line %" PRIu64 ": jitdata for unknown jit object %"
-			     PRIu64, js->chunk[c].lineno, js->chunk[c].id);
-			js->nr_bad_lines++;
-		}
-		for (first = c; c < js->chunk_nr && js->chunk[c].id == o->id;)
-			c++;
-		assemble(js, o, js->chunk + first, c - first);
-		if (o->image)
-			index_object(js, o, (uint32_t)(o - js->obj), code);
-	}
-	for (; c < js->chunk_nr; c++) {
+		try_complete(js, &js->obj[i], 1);
+	if (js->orphan_nr)
+		qsort(js->orphan, js->orphan_nr, sizeof(*js->orphan),
+		      cmp_chunk_line);
+	for (i = 0; i < js->orphan_nr; i++) {
 		warn("line %" PRIu64 ": jitdata for unknown jit object %" PRIu64,
-		     js->chunk[c].lineno, js->chunk[c].id);
+		     js->orphan[i].lineno, js->orphan[i].id);
 		js->nr_bad_lines++;
 	}
-	/* The decoded chunks are in the images now. */
-	for (i = 0; i < js->chunk_nr; i++)
-		free(js->chunk[i].data);
-	free(js->chunk);
-	js->chunk = NULL;
-	js->chunk_nr = js->chunk_alloc = 0;
-	free(byid);
+	free_chunks(js->orphan, js->orphan_nr);
+	js->orphan = NULL;
+	js->orphan_nr = js->orphan_alloc = 0;
 }
 
 /* Sections of a JIT object are where their headers say. */

@@ -4,15 +4,19 @@
  * Each object is the in-memory ELF relocatable file that LLVM registers
  * through the GDB JIT interface: its SHF_ALLOC sections already carry
  * their process addresses, its .debug_* sections still need their
- * .rela.debug_* relocations.  jit_set collects the records while the
- * input is read; jit_set_finish() assembles and checks every object and
- * adds its executable sections to a range index; jit_open() hands one
- * object to libdwfl, which places it at its process addresses and
- * applies the relocations.  The set owns everything it holds.
+ * .rela.debug_* relocations.  jit_set takes the records as the input
+ * is read: an object is assembled and checked as soon as its chunks
+ * cover it, and its executable sections are then added to the set's
+ * range index (so samples after it can be decided while the rest of the
+ * stream is still to come); jit_set_finish() at the end of the input
+ * says what never became whole.  jit_open() hands one object to
+ * libdwfl, which places it at its process addresses and applies the
+ * relocations.  The set owns everything it holds.
  */
 #ifndef PF_SYMBOLIZE_JIT_H
 #define PF_SYMBOLIZE_JIT_H
 
+#include "hash.h"
 #include "ranges.h"
 #include "record.h"
 
@@ -30,11 +34,16 @@ struct jit_chunk {
 struct jit_object {
 	uint64_t id, time, addr, size;
 	uint64_t lineno;	/* of its jit record, for messages */
+	struct jit_chunk *chunk;	/* received, until assembled */
+	size_t chunk_nr, chunk_alloc;
+	uint64_t received;	/* bytes in chunk[], overlaps counted twice */
 	unsigned char *image;	/* size bytes once assembled and valid */
 	uint64_t base;		/* lowest allocated section address */
 	uint64_t shift;		/* libdwfl's address minus the process's */
 	int unusable;		/* warned about: no symbols from it */
 	int duplicate;		/* its ID was used before: ignored */
+	int complete;		/* assembled and checked: image or unusable */
+	int symbols_indexed;	/* by the region finder (region.h) */
 	int examined;		/* lines and name are known */
 	enum object_lines lines;	/* for its object record */
 	char *name;		/* its main function, readable, or NULL */
@@ -47,29 +56,35 @@ struct jit_object {
 struct jit_set {
 	struct jit_object *obj;
 	size_t nr, alloc;
-	struct jit_chunk *chunk;
-	size_t chunk_nr, chunk_alloc;
+	struct hashmap byid;	/* ID -> index of its first object */
+	struct jit_chunk *orphan;	/* jitdata before any jit record */
+	size_t orphan_nr, orphan_alloc;
+	struct range_index *code;	/* gets the objects' code */
+	size_t nr_complete;	/* objects assembled (usable or not) */
 	size_t nr_unusable;	/* objects warned about */
 	size_t nr_bad_lines;	/* jitdata for no object, IDs used twice */
 };
 
-void jit_set_init(struct jit_set *js);
+/* The executable sections of each good object go to code (owner: the
+ * object's index in obj). */
+void jit_set_init(struct jit_set *js, struct range_index *code);
 void jit_set_release(struct jit_set *js);
 
 /*
  * Take a jit or jitdata record split into n fields f (f[0] is the
  * kind).  Returns 0, or -1 for a malformed record (the caller warns).
+ * A jit record whose ID was used before is warned about and counted
+ * here (it returns 0: its object is marked duplicate).  The chunk that
+ * makes an object whole assembles and checks it.
  */
 int jit_add_object(struct jit_set *js, char **f, size_t n, uint64_t lineno);
 int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno);
 
 /*
- * Assemble every object from its chunks and check it; warn about (and
- * count) objects that cannot be used and chunks that belong to none.
- * Adds the executable sections of the good ones to code, owner being
- * the index into js->obj.
+ * At the end of the input: warn about (and count) the objects that
+ * never became whole and the chunks that belong to no object.
  */
-void jit_set_finish(struct jit_set *js, struct range_index *code);
+void jit_set_finish(struct jit_set *js);
 
 /*
  * Report object i to a new Dwfl, so that the code that ran at address A

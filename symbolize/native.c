@@ -8,9 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-void native_set_init(struct native_set *ns)
+void native_set_init(struct native_set *ns, struct range_index *maps)
 {
 	memset(ns, 0, sizeof(*ns));
+	hashmap_init(&ns->bypath);
+	ns->maps = maps;
 }
 
 void native_set_release(struct native_set *ns)
@@ -21,14 +23,17 @@ void native_set_release(struct native_set *ns)
 		free(ns->map[i].path);
 	free(ns->map);
 	free(ns->file);
-	native_set_init(ns);
+	hashmap_release(&ns->bypath);
+	memset(ns, 0, sizeof(*ns));
 }
 
 int native_add_map(struct native_set *ns, char **f, size_t n)
 {
 	struct native_map m;
 	uint64_t pid;
+	size_t *slot;
 	char *path;
+	int added;
 
 	memset(&m, 0, sizeof(m));
 	if (n < 7 || parse_u64(f[1], 10, 0, UINT64_MAX, &m.time) ||
@@ -43,37 +48,20 @@ int native_add_map(struct native_set *ns, char **f, size_t n)
 		return -1;
 	m.pid = (uint32_t)pid;
 	m.path = xstrdup(path);
-	ALLOC_GROW(ns->map, ns->nr + 1, ns->alloc);
-	ns->map[ns->nr++] = m;
-	return 0;
-}
-
-static int cmp_path(const void *a, const void *b)
-{
-	const struct native_map *const *x = a, *const *y = b;
-
-	return strcmp((*x)->path, (*y)->path);
-}
-
-void native_set_finish(struct native_set *ns, struct range_index *maps)
-{
-	struct native_map **bypath;
-	size_t i;
-
-	bypath = xreallocarray(NULL, ns->nr, sizeof(*bypath));
-	for (i = 0; i < ns->nr; i++)
-		bypath[i] = &ns->map[i];
-	qsort(bypath, ns->nr, sizeof(*bypath), cmp_path);
-	ns->file = xcalloc(ns->nr, sizeof(*ns->file));
-	for (i = 0; i < ns->nr; i++) {
-		if (i == 0 || strcmp(bypath[i - 1]->path, bypath[i]->path))
-			ns->file[ns->file_nr++].path = bypath[i]->path;
-		bypath[i]->file = (uint32_t)(ns->file_nr - 1);
+	slot = hashmap_insert(&ns->bypath, m.path, strlen(m.path), &added);
+	if (added) {
+		ALLOC_GROW(ns->file, ns->file_nr + 1, ns->file_alloc);
+		memset(&ns->file[ns->file_nr], 0, sizeof(*ns->file));
+		ns->file[ns->file_nr].path = m.path;
+		*slot = ns->file_nr++;
 	}
-	free(bypath);
-	for (i = 0; i < ns->nr; i++)
-		range_index_add(maps, ns->map[i].start, ns->map[i].end,
-				ns->map[i].time, ns->map[i].pid, (uint32_t)i);
+	m.file = (uint32_t)*slot;
+	ALLOC_GROW(ns->map, ns->nr + 1, ns->alloc);
+	ns->map[ns->nr] = m;
+	range_index_add(ns->maps, m.start, m.end, m.time, m.pid,
+			(uint32_t)ns->nr);
+	ns->nr++;
+	return 0;
 }
 
 static const Dwfl_Callbacks native_callbacks = {
@@ -82,25 +70,12 @@ static const Dwfl_Callbacks native_callbacks = {
 	.section_address = dwfl_offline_section_address,
 };
 
-/* Bias of map m relative to the module reported at modbias. */
-static int map_bias(Elf *elf, GElf_Addr modbias, struct native_map *m)
-{
-	uint64_t bias;
-
-	if (elf_load_bias(elf, m->start, m->offset, &bias))
-		return -1;
-	m->bias = bias - modbias;
-	m->bias_ok = 1;
-	return 0;
-}
-
 Dwfl *native_open(struct native_set *ns, uint32_t i, Dwfl_Module **mod)
 {
 	struct native_file *file = &ns->file[i];
 	GElf_Addr modbias;
 	Dwfl *dwfl;
 	Elf *elf;
-	size_t m;
 
 	/* [vdso] and the like are not files. */
 	if (file->warned || file->path[0] != '/')
@@ -119,17 +94,32 @@ Dwfl *native_open(struct native_set *ns, uint32_t i, Dwfl_Module **mod)
 		dwfl_end(dwfl);
 		return NULL;
 	}
-	for (m = 0; m < ns->nr; m++)
-		if (ns->map[m].file == i)
-			map_bias(elf, modbias, &ns->map[m]);
+	file->elf = elf;
+	file->modbias = modbias;
 	return dwfl;
 }
 
-int native_address(const struct native_set *ns, uint32_t m, uint64_t pc,
+void native_close(struct native_set *ns, uint32_t i)
+{
+	ns->file[i].elf = NULL;
+}
+
+int native_address(struct native_set *ns, uint32_t m, uint64_t pc,
 		   Dwarf_Addr *addr)
 {
-	if (!ns->map[m].bias_ok)
+	struct native_map *map = &ns->map[m];
+	const struct native_file *file = &ns->file[map->file];
+	uint64_t bias;
+
+	if (!map->bias_tried && file->elf) {
+		map->bias_tried = 1;
+		if (!elf_load_bias(file->elf, map->start, map->offset, &bias)) {
+			map->bias = bias - file->modbias;
+			map->bias_ok = 1;
+		}
+	}
+	if (!map->bias_ok)
 		return -1;
-	*addr = pc - ns->map[m].bias;
+	*addr = pc - map->bias;
 	return 0;
 }

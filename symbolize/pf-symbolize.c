@@ -3,17 +3,19 @@
  * source line.
  *
  * Reads a "pf-record 1" stream and writes "pf-symbolize 1"
- * (docs/FORMAT.md).  jit records may come after the samples that hit
- * their objects, so the whole input is read first: samples as structs,
- * every other kept line as text, in order.  Then the JIT objects and
- * the mappings are indexed, each sample is mapped to an entry of the
- * symbol cache (one per distinct object and address), the entries are
- * described one object at a time (so only one libdwfl session is open
- * at once), every JIT object is examined for its object record (line
- * tables, main function: in the same session when it got samples), and
- * the stream is written out in its original order.  Code compiled from
- * a pseudo file (Numba's prange loops) is given to the function it was
- * made from (region.h), looked up among the other objects as needed.
+ * (docs/FORMAT.md), as a stream: memory grows with the code the
+ * program ran (JIT objects, files, distinct addresses), not with the
+ * number of samples.  jit records may come after the samples that hit
+ * their objects, so the records wait in a queue, in order, until they
+ * can be decided: a sample once a sync record says every object and
+ * mapping made before it is in (a kernel sample at once; a recording
+ * without sync records waits for its end), an object record once its
+ * object is whole.  Each sample is mapped to an entry of the symbol
+ * cache (one per distinct object and address), described the first
+ * time it is seen, in a libdwfl session kept open for the next ones
+ * (sessions.h).  Code compiled from a pseudo file (Numba's prange
+ * loops) is given to the function it was made from (region.h), looked
+ * up among the objects recorded so far.
  */
 #include "describe.h"
 #include "escape.h"
@@ -24,6 +26,7 @@
 #include "ranges.h"
 #include "record.h"
 #include "region.h"
+#include "sessions.h"
 #include "symcache.h"
 #include "util.h"
 
@@ -35,22 +38,38 @@
 /* Addresses from here up are the kernel's (x86-64 canonical upper half). */
 #define KERNEL_START 0xffff800000000000ull
 
-struct sample_item {
-	struct raw_sample raw;
-	uint32_t entry;		/* index into the symbol cache */
+/* JIT objects kept open with libdwfl at once (each holds a memfd). */
+#define JIT_SESSIONS 64
+
+/* What an item of the queue is. */
+enum item_kind { ITEM_SAMPLE, ITEM_TEXT, ITEM_OBJECT };
+
+struct item {
+	enum item_kind kind;
+	union {
+		struct raw_sample sample;
+		char *text;	/* a line kept as it was, with its '\n' */
+		size_t object;	/* index into the JIT set */
+	} u;
 };
 
-/* What an item of the recording is: its low two bits. */
-enum { ITEM_SAMPLE, ITEM_TEXT, ITEM_OBJECT, ITEM_BITS = 2 };
+/* The records read and not yet written, in order: item[head..nr). */
+struct queue {
+	struct item *item;
+	size_t head, nr, alloc;
+};
 
-/* The input, in order: each item is a sample, text or a JIT object. */
-struct recording {
-	uint64_t *item;		/* index << ITEM_BITS | ITEM_* */
-	size_t nr, alloc;
-	struct sample_item *sample;
-	size_t sample_nr, sample_alloc;
-	char *text;		/* lines kept as they were, each ending '\n' */
-	size_t text_len, text_alloc;
+struct symbolizer {
+	struct queue q;
+	struct jit_set jits;
+	struct native_set natives;
+	struct range_index code, maps;
+	struct sym_cache cache;
+	struct region_finder regions;
+	struct session_cache sessions;
+	uint64_t synced;	/* samples before it can be decided */
+	int synced_now;		/* a sync record came: pass the output on */
+	int at_end;		/* the input is over: decide everything */
 	size_t nr_bad;		/* lines warned about and skipped */
 };
 
@@ -81,27 +100,30 @@ static void help(void)
 	      stdout);
 }
 
-static void keep_item(struct recording *rec, size_t index, int kind)
+static void queue_push(struct queue *q, const struct item *it)
 {
-	ALLOC_GROW(rec->item, rec->nr + 1, rec->alloc);
-	rec->item[rec->nr++] = (uint64_t)index << ITEM_BITS | (uint64_t)kind;
+	if (q->head == q->nr) {
+		q->head = q->nr = 0;
+	} else if (q->head >= 4096 && q->head * 2 >= q->nr) {
+		/* What is left waits for a later sync: move it down. */
+		memmove(q->item, q->item + q->head,
+			(q->nr - q->head) * sizeof(*q->item));
+		q->nr -= q->head;
+		q->head = 0;
+	}
+	ALLOC_GROW(q->item, q->nr + 1, q->alloc);
+	q->item[q->nr++] = *it;
 }
 
-static void keep_text(struct recording *rec, const char *line, size_t len)
+static void keep_text(struct symbolizer *z, const char *line, size_t len)
 {
-	keep_item(rec, rec->text_len, ITEM_TEXT);
-	ALLOC_GROW(rec->text, rec->text_len + len + 1, rec->text_alloc);
-	memcpy(rec->text + rec->text_len, line, len);
-	rec->text_len += len;
-	rec->text[rec->text_len++] = '\n';
-}
+	struct item it;
 
-static void keep_sample(struct recording *rec, const struct raw_sample *s)
-{
-	keep_item(rec, rec->sample_nr, ITEM_SAMPLE);
-	ALLOC_GROW(rec->sample, rec->sample_nr + 1, rec->sample_alloc);
-	rec->sample[rec->sample_nr].raw = *s;
-	rec->sample[rec->sample_nr++].entry = 0;
+	it.kind = ITEM_TEXT;
+	it.u.text = xmalloc(len + 1);
+	memcpy(it.u.text, line, len);
+	it.u.text[len] = '\n';
+	queue_push(&z->q, &it);
 }
 
 /* Does line start with the record kind word? */
@@ -120,101 +142,38 @@ static int is_consumed(const char *line)
 	       is_kind(line, "sync");
 }
 
-static void read_recording(struct line_reader *lr, struct recording *rec,
-			   struct jit_set *jits, struct native_set *natives)
+/* Which object the sample's PC is in: its symbol cache entry. */
+static uint32_t classify(struct symbolizer *z, const struct raw_sample *s)
 {
-	char *f[PF_MAX_FIELDS];
+	struct sym_cache *cache = &z->cache;
+	const struct addr_range *r;
+	uint32_t e;
 
-	expect_header(lr, PF_FORMAT_RECORD);
-	while (line_read(lr)) {
-		char shown[64];
-		struct raw_sample s;
-		size_t n;
-		int bad;
-
-		if (lr->len == 0) {
-			warn("line %" PRIu64 ": empty line", lr->lineno);
-			rec->nr_bad++;
-			continue;
-		}
-		if (is_kind(lr->buf, "object")) {
-			/* Copied, it would pass for one of our own. */
-			warn("line %" PRIu64 ": object record in a pf-record "
-			     "stream", lr->lineno);
-			rec->nr_bad++;
-			continue;
-		}
-		if (lr->buf[0] == '#' || !is_consumed(lr->buf)) {
-			keep_text(rec, lr->buf, lr->len);
-			continue;
-		}
-		snprintf(shown, sizeof(shown), "%s", lr->buf);
-		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
-		if (!strcmp(f[0], "sample")) {
-			bad = parse_raw_sample(f, n, &s);
-			if (!bad)
-				keep_sample(rec, &s);
-		} else if (!strcmp(f[0], "map")) {
-			bad = native_add_map(natives, f, n);
-		} else if (!strcmp(f[0], "sync")) {
-			uint64_t time;
-
-			/* Everything is read before any is written. */
-			bad = n < 2 || parse_u64(f[1], 10, 0, UINT64_MAX, &time);
-		} else if (!strcmp(f[0], "jit")) {
-			bad = jit_add_object(jits, f, n, lr->lineno);
-			if (!bad)	/* its object record goes here */
-				keep_item(rec, jits->nr - 1, ITEM_OBJECT);
-		} else {
-			bad = jit_add_chunk(jits, f, n, lr->lineno);
-		}
-		if (bad) {
-			warn("line %" PRIu64 ": bad %s record '%s%s'",
-			     lr->lineno, f[0], shown,
-			     lr->len >= sizeof(shown) ? "..." : "");
-			rec->nr_bad++;
-		}
+	if (s->pc >= KERNEL_START)
+		return sym_cache_intern(cache, KIND_KERNEL, 0, 0);
+	/* Objects and maps came since the last sample: index them. */
+	range_index_finish(&z->code);
+	range_index_finish(&z->maps);
+	if ((r = range_lookup(&z->code, s->pc, s->pid, s->time, 0))) {
+		e = sym_cache_intern(cache, KIND_JIT, r->owner, s->pc);
+		cache->entry[e].group = r->owner;
+	} else if ((r = range_lookup(&z->maps, s->pc, s->pid, s->time, 0)) ||
+		   (r = range_lookup(&z->maps, s->pc, s->pid, s->time,
+				     RANGE_ANY_PID))) {
+		/* A forked child shares its parent's mappings. */
+		e = sym_cache_intern(cache, KIND_NATIVE, r->owner, s->pc);
+		cache->entry[e].group = z->natives.map[r->owner].file;
+	} else {
+		e = sym_cache_intern(cache, KIND_UNKNOWN, 0, 0);
 	}
-}
-
-/* Which object each sample's PC is in: its symbol cache entry. */
-static void classify(struct recording *rec, const struct range_index *code,
-		     const struct range_index *maps,
-		     const struct native_set *natives, struct sym_cache *cache)
-{
-	size_t i;
-
-	for (i = 0; i < rec->sample_nr; i++) {
-		const struct raw_sample *s = &rec->sample[i].raw;
-		const struct addr_range *r;
-		uint32_t e;
-
-		if (s->pc >= KERNEL_START) {
-			e = sym_cache_intern(cache, KIND_KERNEL, 0, 0);
-		} else if ((r = range_lookup(code, s->pc, s->pid, s->time, 0))) {
-			e = sym_cache_intern(cache, KIND_JIT, r->owner, s->pc);
-			cache->entry[e].group = r->owner;
-		} else if ((r = range_lookup(maps, s->pc, s->pid, s->time, 0)) ||
-			   (r = range_lookup(maps, s->pc, s->pid, s->time,
-					     RANGE_ANY_PID))) {
-			/* A forked child shares its parent's mappings. */
-			e = sym_cache_intern(cache, KIND_NATIVE, r->owner,
-					     s->pc);
-			cache->entry[e].group = natives->map[r->owner].file;
-		} else {
-			e = sym_cache_intern(cache, KIND_UNKNOWN, 0, 0);
-		}
-		rec->sample[i].entry = e;
-	}
+	return e;
 }
 
 /* Describe entry e ("KIND OBJECT FUNCTION FILE LINE INLINED"). */
-static void describe_entry(struct sym_entry *e, struct describe_state *st,
-			   Dwfl_Module *mod, const struct jit_set *jits,
-			   const struct native_set *natives)
+static void describe_entry(struct symbolizer *z, struct sym_entry *e)
 {
-	size_t len;
-	FILE *fp = open_memstream(&e->text, &len);
+	FILE *fp = open_memstream(&e->text, &e->len);
+	struct session *s;
 	Dwarf_Addr addr;
 
 	if (!fp)
@@ -222,20 +181,23 @@ static void describe_entry(struct sym_entry *e, struct describe_state *st,
 	fputs(sample_kind_names[e->kind], fp);
 	switch (e->kind) {
 	case KIND_JIT:
-		fprintf(fp, " jit:%" PRIu64 " ", jits->obj[e->owner].id);
-		if (mod)
-			describe_address(fp, st, mod,
-					 e->addr + jits->obj[e->owner].shift,
+		s = session_get(&z->sessions, KIND_JIT, e->group);
+		fprintf(fp, " jit:%" PRIu64 " ", z->jits.obj[e->owner].id);
+		if (s->mod)
+			describe_address(fp, &s->st, s->mod,
+					 e->addr + z->jits.obj[e->owner].shift,
 					 NAME_FROM_DWARF, name_style_jit);
 		else
 			fputs("- - 0 -", fp);
 		break;
 	case KIND_NATIVE:
+		s = session_get(&z->sessions, KIND_NATIVE, e->group);
 		fputc(' ', fp);
-		fput_field(fp, natives->map[e->owner].path);
+		fput_field(fp, z->natives.map[e->owner].path);
 		fputc(' ', fp);
-		if (mod && native_address(natives, e->owner, e->addr, &addr) == 0)
-			describe_address(fp, st, mod, addr,
+		if (s->mod &&
+		    native_address(&z->natives, e->owner, e->addr, &addr) == 0)
+			describe_address(fp, &s->st, s->mod, addr,
 					 NAME_FROM_SYMBOL, name_style_native);
 		else
 			fputs("- - 0 -", fp);
@@ -251,146 +213,220 @@ static void describe_entry(struct sym_entry *e, struct describe_state *st,
 		die(EXIT_FATAL, "out of memory describing an address");
 }
 
-/* The cache whose entries cmp_entry() compares (qsort has no context). */
-static const struct sym_cache *sort_cache;
-
-static int cmp_entry(const void *a, const void *b)
+/* Decimal digits of v, ending at end; returns where they start. */
+static char *format_dec(char *end, uint64_t v)
 {
-	const struct sym_entry *x = &sort_cache->entry[*(const uint32_t *)a];
-	const struct sym_entry *y = &sort_cache->entry[*(const uint32_t *)b];
-
-	if (x->kind != y->kind)
-		return x->kind < y->kind ? -1 : 1;
-	if (x->group != y->group)
-		return x->group < y->group ? -1 : 1;
-	return x->addr < y->addr ? -1 : x->addr > y->addr;
+	do {
+		*--end = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	return end;
 }
 
-/* Describe every entry, opening each object or file once. */
-static void describe_all(struct sym_cache *cache, struct jit_set *jits,
-			 struct native_set *natives)
+static char *format_hex(char *end, uint64_t v)
 {
-	uint32_t *order = xreallocarray(NULL, cache->nr, sizeof(*order));
-	struct region_finder regions;
-	size_t i, j;
-
-	region_finder_init(&regions, jits, name_style_jit);
-	for (i = 0; i < cache->nr; i++)
-		order[i] = (uint32_t)i;
-	sort_cache = cache;
-	qsort(order, cache->nr, sizeof(*order), cmp_entry);
-	for (i = 0; i < cache->nr; i = j) {
-		struct sym_entry *first = &cache->entry[order[i]];
-		struct describe_state st;
-		struct symindex symbols;
-		Dwfl_Module *mod = NULL;
-		Dwfl *dwfl = NULL;
-
-		if (first->kind == KIND_JIT)
-			dwfl = jit_open(jits, first->group, &mod);
-		else if (first->kind == KIND_NATIVE)
-			dwfl = native_open(natives, first->group, &mod);
-		if (!dwfl)
-			mod = NULL;
-		memset(&st, 0, sizeof(st));
-		/* Native files can be large: index their symbols once. */
-		memset(&symbols, 0, sizeof(symbols));
-		if (first->kind == KIND_NATIVE && mod) {
-			symindex_build(&symbols, mod);
-			st.symbols = &symbols;
-		}
-		if (first->kind == KIND_JIT) {
-			struct jit_object *o = &jits->obj[first->group];
-
-			/* Before its samples: describe_address() asks. */
-			if (dwfl && !o->examined)
-				jit_examine(o, mod, name_style_jit);
-			st.regions = &regions;
-			st.self = first->group;
-		}
-		for (j = i; j < cache->nr; j++) {
-			struct sym_entry *e = &cache->entry[order[j]];
-
-			if (e->kind != first->kind || e->group != first->group)
-				break;
-			describe_entry(e, &st, mod, jits, natives);
-		}
-		symindex_release(&symbols);
-		dwfl_end(dwfl);
-	}
-	region_finder_release(&regions);
-	free(order);
+	do {
+		*--end = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	return end;
 }
 
-/* Examine the JIT objects that got no samples, for their records. */
-static void examine_rest(struct jit_set *jits)
+/* sample TIME PID TID CPU PC KIND OBJECT FUNCTION FILE LINE INLINED */
+static void write_sample(struct symbolizer *z, const struct raw_sample *s)
 {
-	size_t i;
+	uint32_t i = classify(z, s);	/* may move the entries */
+	struct sym_entry *e = &z->cache.entry[i];
+	char buf[128], *end = buf + sizeof(buf), *p = end;
 
-	for (i = 0; i < jits->nr; i++) {
-		struct jit_object *o = &jits->obj[i];
-		Dwfl_Module *mod = NULL;
-		Dwfl *dwfl;
-
-		if (o->examined || o->unusable)
-			continue;
-		dwfl = jit_open(jits, i, &mod);
-		if (dwfl)
-			jit_examine(o, mod, name_style_jit);
-		dwfl_end(dwfl);
-	}
+	if (!e->text)
+		describe_entry(z, e);
+	*--p = ' ';
+	p = format_hex(p, s->pc);
+	*--p = ' ';
+	p = format_dec(p, s->cpu);
+	*--p = ' ';
+	p = format_dec(p, s->tid);
+	*--p = ' ';
+	p = format_dec(p, s->pid);
+	*--p = ' ';
+	p = format_dec(p, s->time);
+	p -= 7;
+	memcpy(p, "sample ", 7);
+	fwrite_unlocked(p, 1, (size_t)(end - p), stdout);
+	fwrite_unlocked(e->text, 1, e->len, stdout);
+	putchar_unlocked('\n');
 }
 
-/* object jit:ID TIME LINES NAME, for the jit record of object o. */
-static void write_object(const struct jit_object *o)
+/* object jit:ID TIME LINES NAME, for the jit record of object i. */
+static void write_object(struct symbolizer *z, size_t i)
 {
-	enum object_lines lines = o->unusable || !o->examined ? OBJECT_BAD
-							       : o->lines;
+	struct jit_object *o = &z->jits.obj[i];
+	enum object_lines lines;
 
 	if (o->duplicate)
 		return;	/* a bad line: warned about, dropped */
+	if (!o->unusable && !o->examined)
+		session_get(&z->sessions, KIND_JIT, (uint32_t)i);
+	o = &z->jits.obj[i];
+	lines = o->unusable || !o->examined ? OBJECT_BAD : o->lines;
 	printf("object jit:%" PRIu64 " %" PRIu64 " %s ", o->id, o->time,
 	       object_lines_names[lines]);
 	fput_field(stdout, lines == OBJECT_BAD ? NULL : o->name);
 	putchar('\n');
 }
 
-static void write_symbolized(const struct recording *rec,
-			     const struct sym_cache *cache,
-			     const struct jit_set *jits)
+/* Can the item be written now? */
+static int ready(const struct symbolizer *z, const struct item *it)
 {
-	size_t i;
+	if (z->at_end)
+		return 1;
+	switch (it->kind) {
+	case ITEM_SAMPLE:
+		return it->u.sample.pc >= KERNEL_START ||
+		       it->u.sample.time < z->synced;
+	case ITEM_OBJECT:
+		return z->jits.obj[it->u.object].complete;
+	case ITEM_TEXT:
+		break;
+	}
+	return 1;
+}
 
-	write_header(stdout, PF_FORMAT_SYMBOLIZE);
-	for (i = 0; i < rec->nr; i++) {
-		size_t idx = (size_t)(rec->item[i] >> ITEM_BITS);
-		int kind = (int)(rec->item[i] & ((1u << ITEM_BITS) - 1));
+/* Write the items at the head of the queue that can be decided. */
+static void flush(struct symbolizer *z)
+{
+	struct queue *q = &z->q;
 
-		if (kind == ITEM_OBJECT) {
-			write_object(&jits->obj[idx]);
-		} else if (kind == ITEM_TEXT) {
-			const char *line = rec->text + idx;
-			const char *end = memchr(line, '\n',
-						 rec->text_len - idx);
+	while (q->head < q->nr && ready(z, &q->item[q->head])) {
+		struct item *it = &q->item[q->head++];
+		const char *end;
 
-			fwrite(line, 1, (size_t)(end - line) + 1, stdout);
-		} else {
-			const struct sample_item *s = &rec->sample[idx];
-
-			printf("sample %" PRIu64 " %" PRIu32 " %" PRIu32
-			       " %" PRIu32 " %" PRIx64 " %s\n", s->raw.time,
-			       s->raw.pid, s->raw.tid, s->raw.cpu, s->raw.pc,
-			       cache->entry[s->entry].text);
+		switch (it->kind) {
+		case ITEM_SAMPLE:
+			write_sample(z, &it->u.sample);
+			break;
+		case ITEM_OBJECT:
+			write_object(z, it->u.object);
+			break;
+		case ITEM_TEXT:
+			end = strchr(it->u.text, '\n');
+			fwrite_unlocked(it->u.text, 1,
+					(size_t)(end - it->u.text) + 1, stdout);
+			free(it->u.text);
+			break;
 		}
 	}
 }
 
-static void recording_release(struct recording *rec)
+/* Take one consumed record, split into n fields f. */
+static int take_record(struct symbolizer *z, char **f, size_t n,
+		       uint64_t lineno)
 {
-	free(rec->item);
-	free(rec->sample);
-	free(rec->text);
-	memset(rec, 0, sizeof(*rec));
+	struct item it;
+	uint64_t time;
+
+	if (!strcmp(f[0], "sample")) {
+		it.kind = ITEM_SAMPLE;
+		if (parse_raw_sample(f, n, &it.u.sample))
+			return -1;
+		queue_push(&z->q, &it);
+		return 0;
+	}
+	if (!strcmp(f[0], "map"))
+		return native_add_map(&z->natives, f, n);
+	if (!strcmp(f[0], "sync")) {
+		if (n < 2 || parse_u64(f[1], 10, 0, UINT64_MAX, &time))
+			return -1;
+		if (time > z->synced)
+			z->synced = time;
+		z->synced_now = 1;
+		return 0;
+	}
+	if (!strcmp(f[0], "jit")) {
+		if (jit_add_object(&z->jits, f, n, lineno))
+			return -1;
+		it.kind = ITEM_OBJECT;	/* its object record goes here */
+		it.u.object = z->jits.nr - 1;
+		queue_push(&z->q, &it);
+		return 0;
+	}
+	return jit_add_chunk(&z->jits, f, n, lineno);
+}
+
+static void symbolize(struct line_reader *lr, struct symbolizer *z)
+{
+	char *f[PF_MAX_FIELDS];
+
+	expect_header(lr, PF_FORMAT_RECORD);
+	write_header(stdout, PF_FORMAT_SYMBOLIZE);
+	while (line_read(lr)) {
+		char shown[64];
+		size_t n;
+
+		if (lr->len == 0) {
+			warn("line %" PRIu64 ": empty line", lr->lineno);
+			z->nr_bad++;
+			continue;
+		}
+		if (is_kind(lr->buf, "object")) {
+			/* Copied, it would pass for one of our own. */
+			warn("line %" PRIu64 ": object record in a pf-record "
+			     "stream", lr->lineno);
+			z->nr_bad++;
+			continue;
+		}
+		if (lr->buf[0] == '#' || !is_consumed(lr->buf)) {
+			keep_text(z, lr->buf, lr->len);
+			flush(z);
+			continue;
+		}
+		snprintf(shown, sizeof(shown), "%s", lr->buf);
+		n = split_fields(lr->buf, f, PF_MAX_FIELDS);
+		if (take_record(z, f, n, lr->lineno)) {
+			warn("line %" PRIu64 ": bad %s record '%s%s'",
+			     lr->lineno, f[0], shown,
+			     lr->len >= sizeof(shown) ? "..." : "");
+			z->nr_bad++;
+		}
+		flush(z);
+		if (z->synced_now) {
+			/* A live pipe gets each sync's worth at once. */
+			z->synced_now = 0;
+			if (fflush(stdout))
+				die(EXIT_FATAL, "cannot write:");
+		}
+	}
+	/* What never became whole is said now; then all is decided. */
+	jit_set_finish(&z->jits);
+	z->at_end = 1;
+	flush(z);
+}
+
+static void symbolizer_init(struct symbolizer *z)
+{
+	memset(z, 0, sizeof(*z));
+	range_index_init(&z->code);
+	range_index_init(&z->maps);
+	jit_set_init(&z->jits, &z->code);
+	native_set_init(&z->natives, &z->maps);
+	sym_cache_init(&z->cache);
+	region_finder_init(&z->regions, &z->jits, name_style_jit);
+	session_cache_init(&z->sessions, &z->jits, &z->natives, &z->regions,
+			   name_style_jit, JIT_SESSIONS);
+}
+
+static void symbolizer_release(struct symbolizer *z)
+{
+	session_cache_release(&z->sessions);
+	region_finder_release(&z->regions);
+	sym_cache_release(&z->cache);
+	jit_set_release(&z->jits);
+	native_set_release(&z->natives);
+	range_index_release(&z->code);
+	range_index_release(&z->maps);
+	free(z->q.item);
+	memset(z, 0, sizeof(*z));
 }
 
 int main(int argc, char **argv)
@@ -401,11 +437,8 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct recording rec;
-	struct jit_set jits;
-	struct native_set natives;
-	struct range_index code, maps;
-	struct sym_cache cache;
+	static char outbuf[1 << 16];
+	struct symbolizer z;
 	struct line_reader lr;
 	const char *name;
 	FILE *in;
@@ -435,44 +468,26 @@ int main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	in = input_open(argv[optind], &name);
+	setvbuf(stdout, outbuf, _IOFBF, sizeof(outbuf));
 
-	memset(&rec, 0, sizeof(rec));
-	jit_set_init(&jits);
-	native_set_init(&natives);
-	range_index_init(&code);
-	range_index_init(&maps);
-	sym_cache_init(&cache);
+	symbolizer_init(&z);
 	line_reader_init(&lr, in, name);
-	read_recording(&lr, &rec, &jits, &natives);
+	symbolize(&lr, &z);
 	line_reader_release(&lr);
 	input_close(in);
 
-	jit_set_finish(&jits, &code);
-	native_set_finish(&natives, &maps);
-	range_index_finish(&code);
-	range_index_finish(&maps);
-	classify(&rec, &code, &maps, &natives, &cache);
-	describe_all(&cache, &jits, &natives);
-	examine_rest(&jits);
-	write_symbolized(&rec, &cache, &jits);
-
-	rec.nr_bad += jits.nr_bad_lines;
-	if (rec.nr_bad) {
-		warn("ignored %zu bad line%s", rec.nr_bad,
-		     rec.nr_bad == 1 ? "" : "s");
+	z.nr_bad += z.jits.nr_bad_lines;
+	if (z.nr_bad) {
+		warn("ignored %zu bad line%s", z.nr_bad,
+		     z.nr_bad == 1 ? "" : "s");
 		status = EXIT_PARTIAL;
 	}
-	if (jits.nr_unusable) {
-		warn("%zu jit object%s unusable", jits.nr_unusable,
-		     jits.nr_unusable == 1 ? "" : "s");
+	if (z.jits.nr_unusable) {
+		warn("%zu jit object%s unusable", z.jits.nr_unusable,
+		     z.jits.nr_unusable == 1 ? "" : "s");
 		status = EXIT_PARTIAL;
 	}
-	recording_release(&rec);
-	jit_set_release(&jits);
-	native_set_release(&natives);
-	range_index_release(&code);
-	range_index_release(&maps);
-	sym_cache_release(&cache);
+	symbolizer_release(&z);
 	close_stdout();
 	return status;
 }

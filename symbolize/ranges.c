@@ -32,6 +32,7 @@ void range_index_add(struct range_index *ri, uint64_t start, uint64_t end,
 	r->pid = pid;
 	r->owner = owner;
 	r->seq = ri->nr++;
+	ri->sorted = 0;
 }
 
 static int cmp_start(const void *a, const void *b)
@@ -47,6 +48,9 @@ void range_index_finish(struct range_index *ri)
 {
 	size_t i;
 
+	if (ri->sorted)
+		return;
+	ri->sorted = 1;
 	if (ri->nr)
 		qsort(ri->range, ri->nr, sizeof(*ri->range), cmp_start);
 	free(ri->max_end);

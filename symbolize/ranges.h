@@ -8,8 +8,10 @@
  * before the sample's time, else (the sample predates them all) the
  * earliest.  Ties go to the range added last.
  *
- * range_index_add() the ranges, range_index_finish() once, then look
- * up.  The index owns its arrays; range_index_release() frees them.
+ * range_index_add() ranges, range_index_finish(), then look up; more
+ * ranges may be added later, and range_index_finish() again (it sorts
+ * only when ranges came since the last time).  The index owns its
+ * arrays; range_index_release() frees them.
  */
 #ifndef PF_SYMBOLIZE_RANGES_H
 #define PF_SYMBOLIZE_RANGES_H
@@ -29,6 +31,7 @@ struct range_index {
 	struct addr_range *range;	/* sorted by start after finish */
 	uint64_t *max_end;	/* max_end[i]: largest end in range[0..i] */
 	size_t nr, alloc;
+	int sorted;		/* no range added since the last finish */
 };
 
 void range_index_init(struct range_index *ri);

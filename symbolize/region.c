@@ -134,23 +134,49 @@ static int cmp_symbol_hash(const void *a, const void *b)
 	return x->obj < y->obj ? -1 : x->obj > y->obj;
 }
 
+/* Forget the lists of holders: objects were added to the index. */
+static void forget_holders(struct region_finder *rf)
+{
+	size_t i;
+
+	for (i = 0; i < rf->list_nr; i++)
+		free(rf->list[i].obj);
+	rf->list_nr = 0;
+	hashmap_release(&rf->holders);
+	hashmap_init(&rf->holders);
+}
+
+/*
+ * Index the symbols of the objects that became whole since the last
+ * call: the recording is read as a stream, and a question is answered
+ * from the objects recorded up to the sample that asks it.
+ */
 static void index_symbols(struct region_finder *rf)
 {
 	struct index_ctx ic;
-	size_t i, n = 0;
+	size_t i, n = 0, before = rf->sym_nr;
 
-	rf->indexed = 1;
+	if (rf->complete_seen == rf->js->nr_complete)
+		return;
+	rf->complete_seen = rf->js->nr_complete;
 	ic.rf = rf;
-	for (i = 0; i < rf->js->nr; i++) {
+	for (i = rf->first_unindexed; i < rf->js->nr; i++) {
 		const struct jit_object *o = &rf->js->obj[i];
 
+		if (!o->complete || o->symbols_indexed)
+			continue;
+		rf->js->obj[i].symbols_indexed = 1;
 		if (o->unusable || !o->image)
 			continue;
 		ic.obj = (uint32_t)i;
 		each_symbol(o, add_symbol, &ic);
 	}
-	if (!rf->sym_nr)
+	while (rf->first_unindexed < rf->js->nr &&
+	       rf->js->obj[rf->first_unindexed].symbols_indexed)
+		rf->first_unindexed++;
+	if (rf->sym_nr == before)
 		return;
+	forget_holders(rf);
 	qsort(rf->sym, rf->sym_nr, sizeof(*rf->sym), cmp_symbol_hash);
 	for (i = 0; i < rf->sym_nr; i++)
 		if (n == 0 || rf->sym[n - 1].hash != rf->sym[i].hash ||
@@ -178,8 +204,6 @@ static const struct object_list *holders(struct region_finder *rf,
 	struct object_list *l;
 	int added;
 
-	if (!rf->indexed)
-		index_symbols(rf);
 	slot = hashmap_insert(&rf->holders, name, len, &added);
 	if (!added)
 		return &rf->list[*slot];
@@ -253,12 +277,16 @@ static int in_list(const uint32_t *v, size_t n, size_t x)
 static size_t choose(struct region_finder *rf, size_t self,
 		     Dwfl_Module *self_mod, const char *linkage)
 {
-	const struct object_list *with = holders(rf, linkage);
+	const struct object_list *with;
 	struct jit_object *objs = rf->js->obj;
-	uint32_t *cand = xreallocarray(NULL, with->nr + 1, sizeof(*cand));
+	uint32_t *cand;
 	char *caller = NULL;
 	size_t i, j, n = 0, best = NO_OWNER, after = NO_OWNER;
 	size_t before = NO_OWNER, callers = 0;
+
+	index_symbols(rf);
+	with = holders(rf, linkage);
+	cand = xreallocarray(NULL, with->nr + 1, sizeof(*cand));
 
 	for (i = 0; i <= with->nr; i++) {
 		size_t k = i < with->nr ? with->obj[i] : self;

@@ -22,7 +22,11 @@
  * and is passed over.  Of the rest: the object itself, else the first
  * recorded after it (by TIME, then ID), else the last before it.
  * Objects are examined (objinfo.h) the first time they are needed; the
- * symbol tables are indexed, by hashes of the names, on the first call.
+ * symbol tables are indexed, by hashes of the names, as the objects
+ * become whole: the candidates are the objects recorded up to the
+ * question (pf-symbolize asks once the recording has said that every
+ * object made before the sample is in it, docs/FORMAT.md "sync"), and
+ * the answer, once given, is kept.
  */
 #ifndef PF_SYMBOLIZE_REGION_H
 #define PF_SYMBOLIZE_REGION_H
@@ -58,7 +62,8 @@ struct object_list {
 struct region_finder {
 	struct jit_set *js;
 	enum name_style style;
-	int indexed;
+	size_t complete_seen;	/* js->nr_complete when last indexed */
+	size_t first_unindexed;	/* objects before it are all indexed */
 	struct symbol_hash *sym;	/* sorted, no duplicates */
 	size_t sym_nr, sym_alloc;
 	struct hashmap holders;	/* symbol name -> index into list */

@@ -20,7 +20,9 @@ struct sym_entry {
 	uint32_t owner;		/* JIT object or mapping index */
 	uint64_t addr;		/* the PC */
 	uint32_t group;		/* what to open to describe it: object, file */
-	char *text;		/* "KIND OBJECT FUNCTION FILE LINE INLINED" */
+	char *text;		/* "KIND OBJECT FUNCTION FILE LINE INLINED",
+				   NULL until described */
+	size_t len;		/* of text */
 };
 
 struct sym_cache {
