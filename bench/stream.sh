@@ -1,0 +1,63 @@
+#!/bin/sh
+# bench/stream.sh - the pipe on long recordings: pf-symbolize's speed
+# on real Numba code with native frames, and the peak memory of each
+# stage for one minute and one hour of 16 threads at 1 kHz (bench/synth
+# makes them from a real recording: its JIT objects, its libraries, the
+# PCs it sampled).  Run by make bench, or alone from the top of the
+# tree: about 3 minutes (BENCH_QUICK=1: the hour becomes 10 minutes).
+set -eu
+LC_ALL=C
+export LC_ALL
+cd "$(dirname "$0")/.."
+
+py=$(scripts/numba-python) || { echo "bench: no numba" >&2; exit 1; }
+[ -x bench/synth ] || { echo "bench: make bench/synth first" >&2; exit 1; }
+W=$(mktemp -d "${TMPDIR:-/tmp}/pf-bench-stream.XXXXXX")
+trap 'rm -rf "$W"' EXIT
+long=3600
+[ "${BENCH_QUICK:-}" = 1 ] && long=600
+
+record/pf-record -q -F 4000 -o "$W/real.rec" -- "$py" tests/programs/compile_then_run.py 3 2>/dev/null
+real=$(grep -c '^sample ' "$W/real.rec")
+distinct=$(awk '$1 == "sample" { print $6 }' "$W/real.rec" | sort -u | wc -l)
+
+# Steady speed: 5 minutes of 16 threads at 1 kHz (4.8 M samples) from a
+# file, best of 3.
+bench/synth "$W/real.rec" 300 16 1000 >"$W/five.rec"
+n=$(grep -c '^sample ' "$W/five.rec")
+best=
+for i in 1 2 3; do
+	"$py" bench/maxrss.py "$W/t" symbolize/pf-symbolize "$W/five.rec" >"$W/five.sym"
+	set -- $(cat "$W/t")
+	best=$(echo "$2 ${best:-}" | awk '{ print ($2 != "" && $2 < $1) ? $2 : $1 }')
+done
+nat=$(grep -c ' native ' "$W/five.sym")
+jit=$(grep -c ' jit jit:' "$W/five.sym")
+rm -f "$W/five.sym"
+awk -v n="$n" -v t="$best" -v nat="$nat" -v jit="$jit" -v real="$real" -v d="$distinct" 'BEGIN {
+	printf "stream: pf-symbolize: %d samples (%.0f%% JIT, %.0f%% native; PCs of a real recording of %d samples, %d distinct) in %.2f s: %.2f M samples/s (target: >= 1 M/s: %s)\n",
+		n, 100 * jit / n, 100 * nat / n, real, d, t, n / t / 1e6, (n / t >= 1e6 ? "met" : "MISS")
+}'
+
+# The whole pipe, each stage's peak memory, for 60 s and for $long s.
+pipe() {
+	bench/synth "$W/real.rec" "$1" 16 1000 |
+		"$py" bench/maxrss.py "$W/sym.$1" symbolize/pf-symbolize |
+		"$py" bench/maxrss.py "$W/agg.$1" aggregate/pf-aggregate |
+		"$py" bench/maxrss.py "$W/ann.$1" annotate/pf-annotate >"$W/out.$1"
+}
+pipe 60
+pipe "$long"
+for s in 60 "$long"; do
+	awk -v s="$s" -v n=$((s * 16000)) -v sym="$(cat "$W/sym.$s")" \
+		-v agg="$(cat "$W/agg.$s")" -v ann="$(cat "$W/ann.$s")" 'BEGIN {
+		split(sym, a, " "); split(agg, b, " "); split(ann, c, " ")
+		printf "stream: %5d s of 16 threads at 1 kHz (%.1f M samples) through the pipe in %.0f s: peak memory pf-symbolize %.1f MB, pf-aggregate %.1f MB, pf-annotate %.1f MB\n",
+			s, n / 1e6, a[2], a[1] / 1024, b[1] / 1024, c[1] / 1024
+	}'
+done
+awk -v a="$(cut -d' ' -f1 "$W/sym.60")" -v b="$(cut -d' ' -f1 "$W/sym.$long")" \
+    -v c="$(cut -d' ' -f1 "$W/agg.60")" -v d="$(cut -d' ' -f1 "$W/agg.$long")" -v long="$long" 'BEGIN {
+	printf "stream: peak memory, %d s against 60 s: pf-symbolize %.2fx, pf-aggregate %.2fx (target: flat, <= 1.10x: %s)\n",
+		long, b / a, d / c, (b / a <= 1.10 && d / c <= 1.10) ? "met" : "MISS"
+}'
