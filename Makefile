@@ -64,6 +64,9 @@ tests/fixtures/jitfixture: tests/fixtures/jitfixture.c
 # Makes long recordings from short ones: bench/stream.sh, test 0212.
 bench/synth: bench/synth.c
 	$(CC) $(PF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $<
+# What a sample costs a program: bench/cost.sh.
+bench/busy: bench/busy.c
+	$(CC) $(PF_CFLAGS) -O2 $(LDFLAGS) -pthread -o $@ $<
 
 deps:
 	@sh scripts/deps.sh
@@ -74,7 +77,7 @@ check: deps all $(UNIT_TESTS) $(FIXTURES) bench/synth
 demo: deps all
 	@sh scripts/demo.sh
 
-bench: deps all bench/synth
+bench: deps all bench/synth bench/busy
 	@sh bench/run.sh
 
 install: all

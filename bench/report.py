@@ -451,8 +451,14 @@ for hz in RATES:
     pct = 100 * statistics.median(rates) / hz
     rows.append(["%d Hz" % hz, med_range(rates, "%.0f"), "%.1f%%" % pct,
                  lost, thr, jit, unres, nosrc])
-    summary.append(("samples delivered at %d Hz" % hz, ">= 95%",
-                    "%.1f%%" % pct, verdict(round(pct, 1) >= 95)))
+    if hz <= 4 * RATE:
+        summary.append(("samples delivered at %d Hz" % hz, ">= 95%",
+                        "%.1f%%" % pct, verdict(round(pct, 1) >= 95)))
+    else:
+        # Beyond 4x the default the interrupts themselves take a large
+        # share of a VM's CPU: a figure, not a promise (bench/README.md).
+        summary.append(("samples delivered at %d Hz (information)" % hz,
+                        "-", "%.1f%%" % pct, ""))
 table(["requested", "delivered /s", "of rate", "lost", "throttle",
        "JIT", "no line", "no source"], rows)
 print("""  delivered: median [min..max] over the runs; target >= 95%% of the

@@ -32,7 +32,6 @@ else
 fi
 reps=${BENCH_REPS:-$reps}
 [ "$raw_reps" -le "$reps" ] || raw_reps=$reps
-acc_s=3
 
 W=$(mktemp -d "${TMPDIR:-/tmp}/pf-bench.XXXXXX")
 keep=${BENCH_KEEP:-0}
@@ -103,6 +102,8 @@ default_rate=$rate
 rate=${BENCH_RATE:-$rate}
 case $rate in '' | 0* | *[!0-9]*) die "BENCH_RATE: '$rate' is not a rate in Hz" ;; esac
 rates=$(printf '%s\n' "$rate" $((2 * rate)) $((4 * rate)) 20000 | awk '!seen[$0]++')
+# Accuracy runs long enough for 3000 samples at the base rate.
+acc_s=$(( (3000 + rate - 1) / rate ))
 
 {
 	echo "quick ${BENCH_QUICK:-0}"
@@ -213,3 +214,5 @@ times >"$W/times"  # not in $(...): a subshell has no children yet
 } >>"$W/params"
 "$py" bench/report.py "$W" || fail report "bench/report.py $W (exit status $?)"
 sh bench/symbolize.sh || fail symbolize "bench/symbolize.sh (exit status $?)"
+sh bench/stream.sh || fail stream "bench/stream.sh (exit status $?)"
+sh bench/cost.sh || fail cost "bench/cost.sh (exit status $?)"

@@ -16,7 +16,7 @@ test_expect 'the descriptor is a local symbol in .symtab only' '
 '
 
 test_expect 'record, symbolize, aggregate, annotate: every stage exits 0' '
-	pf-record -q -o "$T/fx.rec" -- "$fx" run 2 >"$T/fx.out" &&
+	pf-record -q -F 1000 -o "$T/fx.rec" -- "$fx" run 2 >"$T/fx.out" &&
 	pf-symbolize "$T/fx.rec" >"$T/fx.sym" &&
 	pf-aggregate -g line,function,thread "$T/fx.sym" >"$T/fx.agg" &&
 	pf-annotate "$T/fx.agg" >"$T/fx.txt"

@@ -10,7 +10,7 @@ hot=$((comment + 1))
 cheap=$((comment + 3))
 
 test_expect 'the pipeline runs on a two-loop Numba function' '
-	pf-record -q -- "$py" "$src" 2 >"$T/two.rec" 2>"$T/two.err" &&
+	pf-record -q -F 1000 -- "$py" "$src" 2 >"$T/two.rec" 2>"$T/two.err" &&
 	pf-symbolize "$T/two.rec" >"$T/two.sym" &&
 	pf-aggregate -g line,function,thread "$T/two.sym" >"$T/two.agg" &&
 	pf-annotate "$T/two.agg" >"$T/two.txt"

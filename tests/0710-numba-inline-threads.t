@@ -15,7 +15,7 @@ ninety=$(grep -n '# NINETY' "$prog/prange.py" | cut -d: -f1)
 hot="^ *[0-9.]*% | \(.*# NINETY\|line $ninety\)"
 
 test_expect 'inlined.py: record, symbolize, aggregate, annotate' '
-	pf-record -q -o "$T/inl.rec" -- "$py" "$inl" 1 >/dev/null 2>"$T/inl.err" &&
+	pf-record -q -F 1000 -o "$T/inl.rec" -- "$py" "$inl" 1 >/dev/null 2>"$T/inl.err" &&
 	pf-symbolize "$T/inl.rec" >"$T/inl.sym" &&
 	pf-aggregate -T "$T/inl.sym" >"$T/inl.agg" &&
 	(cd "$TOP" && pf-annotate "$T/inl.agg") >"$T/inl.txt" 2>"$T/inl.aerr" &&
@@ -54,7 +54,7 @@ test_expect 'inlined.py: labels for the compiler and the kernel when they have s
 '
 
 test_expect 'prange.py: record, symbolize, aggregate --per-thread' '
-	pf-record -q -o "$T/par.rec" -- "$py" "$prog/prange.py" 1 >/dev/null 2>"$T/par.err" &&
+	pf-record -q -F 1000 -o "$T/par.rec" -- "$py" "$prog/prange.py" 1 >/dev/null 2>"$T/par.err" &&
 	pf-symbolize "$T/par.rec" >"$T/par.sym" &&
 	pf-aggregate --per-thread "$T/par.sym" >"$T/par.agg"
 '

@@ -38,7 +38,7 @@ for layer in workqueue omp tbb; do
 		r=$T/$layer.$prog
 		test_expect "$layer, $prog.py: all threads sampled, 90:10 lines in the user's file within 3 points" '
 			NUMBA_THREADING_LAYER='$layer' NUMBA_NUM_THREADS=2 \
-				pf-record -q -o "'$r'.rec" -- "$py" "'$src'" 2 >/dev/null &&
+				pf-record -q -F 1000 -o "'$r'.rec" -- "$py" "'$src'" 2 >/dev/null &&
 			pf-symbolize "'$r'.rec" >"'$r'.sym" &&
 			pf-aggregate -g line,thread "'$r'.sym" >"'$r'.agg" &&
 			awk "\$1 == \"thread\" && \$4 > 200 { n++ } END { print n, \"busy threads\"; exit !(n >= 2) }" "'$r'.agg" &&

@@ -9,7 +9,7 @@ recurse=$(grep -n '# RECURSE' "$src" | cut -d: -f1)
 own=$(grep -n '# OWN-WORK' "$src" | cut -d: -f1)
 
 test_expect 'record and symbolize a recursive function and its driver' '
-	pf-record -q -o "$T/r.rec" -- "$py" "$src" 1 >/dev/null &&
+	pf-record -q -F 1000 -o "$T/r.rec" -- "$py" "$src" 1 >/dev/null &&
 	pf-symbolize "$T/r.rec" >"$T/r.sym"
 '
 

@@ -17,7 +17,7 @@ for m in ONE ELEM RED EXPR; do
 done
 
 test_expect 'record, symbolize, aggregate, annotate the small kernels' '
-	NUMBA_NUM_THREADS=2 pf-record -q -o "$T/k.rec" -- "$py" "$src" 2 >/dev/null 2>"$T/k.err" &&
+	NUMBA_NUM_THREADS=2 pf-record -q -F 1000 -o "$T/k.rec" -- "$py" "$src" 2 >/dev/null 2>"$T/k.err" &&
 	pf-symbolize "$T/k.rec" >"$T/k.sym" 2>"$T/k.sym-err" &&
 	! test -s "$T/k.sym-err" &&
 	pf-aggregate "$T/k.sym" >"$T/k.agg" &&

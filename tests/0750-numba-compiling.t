@@ -8,7 +8,7 @@ prog=$TOP/tests/programs
 export XDG_CACHE_HOME="$T/cache"
 
 test_expect 'a program that compiles, then runs: compile records' '
-	pf-record -q -o "$T/ctr.rec" -- "$py" "$prog/compile_then_run.py" 1 2>"$T/ctr.err" &&
+	pf-record -q -F 1000 -o "$T/ctr.rec" -- "$py" "$prog/compile_then_run.py" 1 2>"$T/ctr.err" &&
 	grep -q "^compile [0-9]* [0-9]* [0-9]* enter - -$" "$T/ctr.rec" &&
 	grep -q "^compile [0-9]* [0-9]* [0-9]* begin - __main__.poly$" "$T/ctr.rec" &&
 	test "$(grep -c "^compile .* begin - __main__.poly$" "$T/ctr.rec")" = 10 &&

@@ -10,8 +10,8 @@ hot=$(grep -n "# CACHED-HOT" "$prog/cached.py" | cut -d: -f1)
 digest() { sh "$TOP/tests/text-digest.sh" "$1" | awk '{ print $2, $3 }' | sort; }
 
 test_expect 'default mode: the .text of every object equals the plain build' '
-	pf-record -q -o "$T/lines.rec" -- "$py" "$prog/inlined.py" 0.3 >/dev/null &&
-	pf-record -q --no-lines -o "$T/plain.rec" -- "$py" "$prog/inlined.py" 0.3 >/dev/null &&
+	pf-record -q -F 1000 -o "$T/lines.rec" -- "$py" "$prog/inlined.py" 0.3 >/dev/null &&
+	pf-record -q -F 1000 --no-lines -o "$T/plain.rec" -- "$py" "$prog/inlined.py" 0.3 >/dev/null &&
 	grep -q "^meta lines numba-faithful$" "$T/lines.rec" &&
 	grep -q "^meta lines none$" "$T/plain.rec" &&
 	digest "$T/lines.rec" >"$T/lines.text" &&
@@ -23,8 +23,8 @@ test_expect 'default mode: the .text of every object equals the plain build' '
 # Parallel code too: the gufunc, its wrapper (into which LLVM may inline
 # it), the launcher, each with the line tables the shim gives them.
 test_expect 'default mode, parallel=True: the .text of every object equals the plain build' '
-	NUMBA_NUM_THREADS=2 pf-record -q -o "$T/plines.rec" -- "$py" "$prog/prange_branch.py" 0.2 >/dev/null &&
-	NUMBA_NUM_THREADS=2 pf-record -q --no-lines -o "$T/pplain.rec" -- "$py" "$prog/prange_branch.py" 0.2 >/dev/null &&
+	NUMBA_NUM_THREADS=2 pf-record -q -F 1000 -o "$T/plines.rec" -- "$py" "$prog/prange_branch.py" 0.2 >/dev/null &&
+	NUMBA_NUM_THREADS=2 pf-record -q -F 1000 --no-lines -o "$T/pplain.rec" -- "$py" "$prog/prange_branch.py" 0.2 >/dev/null &&
 	digest "$T/plines.rec" >"$T/plines.text" &&
 	digest "$T/pplain.rec" >"$T/pplain.text" &&
 	[ "$(wc -l <"$T/pplain.text")" -ge 5 ] &&
@@ -32,7 +32,7 @@ test_expect 'default mode, parallel=True: the .text of every object equals the p
 '
 
 test_expect '--raw-debuginfo compiles different code (so the check above can fail)' '
-	pf-record -q --raw-debuginfo -o "$T/raw.rec" -- "$py" "$prog/inlined.py" 0.3 >/dev/null &&
+	pf-record -q -F 1000 --raw-debuginfo -o "$T/raw.rec" -- "$py" "$prog/inlined.py" 0.3 >/dev/null &&
 	grep -q "^meta lines numba-debuginfo$" "$T/raw.rec" &&
 	digest "$T/raw.rec" >"$T/raw.text" &&
 	! cmp -s "$T/plain.text" "$T/raw.text"
@@ -91,7 +91,7 @@ test_expect 'cache=True: a second profiled run loads its line tables from the pf
 '
 
 test_expect 'no warnings a plain run would not print (parfor gufuncs have no source)' '
-	pf-record -q -o "$T/pr.rec" -- "$py" "$prog/prange.py" 0.2 >/dev/null 2>"$T/pr.err" &&
+	pf-record -q -F 1000 -o "$T/pr.rec" -- "$py" "$prog/prange.py" 0.2 >/dev/null 2>"$T/pr.err" &&
 	"$py" "$prog/prange.py" 0.2 >/dev/null 2>"$T/pr-plain.err" &&
 	test_cmp "$T/pr-plain.err" "$T/pr.err"
 '
