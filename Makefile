@@ -50,6 +50,9 @@ annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_LIB)
 
 # Test programs: C unit tests of common/ and the JIT fixture.
 UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/*.c))
+# Numba's names: the one unit test of code outside common/.
+tests/unit/test-demangle: tests/unit/test-demangle.c tests/unit/tap.h symbolize/demangle.o $(COMMON_LIB)
+	$(CC) $(PF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< symbolize/demangle.o $(COMMON_LIB) -lstdc++
 tests/unit/%: tests/unit/%.c tests/unit/tap.h $(COMMON_LIB) $(COMMON_HDR)
 	$(CC) $(PF_CFLAGS) $(CFLAGS) $(LDFLAGS) -o $@ $< $(COMMON_LIB)
 FIXTURES = tests/fixtures/jitfixture tests/fixtures/hot.o

@@ -53,6 +53,15 @@ static void numba_cleanup(char *s)
 		} else if (in_name && r[0] == ':' && r[1] == ':') {
 			*w++ = '.';
 			r += 2;
+		} else if (!in_name && !strncmp(r, "_20", 3)) {
+			/*
+			 * A space in a type ("array(int64, 1d, C)", "reflected
+			 * list"): dropped after a comma, as ", " is, else '_'
+			 * (a space would be written as %20 in the stream).
+			 */
+			if (w == s || w[-1] != ',')
+				*w++ = '_';
+			r += 3;
 		} else if (r[0] == ',' && r[1] == ' ') {
 			/* spaces would be written as %20 in the stream */
 			*w++ = ',';
