@@ -254,6 +254,26 @@ static void print_row(const struct listing *l, const struct function_group *f,
 	putchar('\n');
 }
 
+/*
+ * A function's name for a heading: a Numba name carries its whole
+ * signature (with --no-lines, from the symbol), hundreds of characters
+ * for a function of many arrays; past NAME_WIDTH the parameter list is
+ * cut and ended "...)".  The stream keeps the full name.
+ */
+#define NAME_WIDTH 120
+
+static void print_function_name(const char *name)
+{
+	const char *paren = strchr(name, '(');
+	size_t len = strlen(name);
+
+	if (len <= NAME_WIDTH || !paren || (size_t)(paren - name) >= NAME_WIDTH - 4) {
+		fputs(name, stdout);
+		return;
+	}
+	printf("%.*s...)", NAME_WIDTH - 4, name);
+}
+
 static void print_function_header(const struct listing *l,
 				  const struct function_group *f,
 				  const struct line_count *lines,
@@ -269,8 +289,9 @@ static void print_function_header(const struct listing *l,
 	else if (f->nr > 1)
 		printf(", lines %" PRIu32 "-%" PRIu32, lines[0].line,
 		       lines[f->nr - 1].line);
-	printf(", %s (%s", f->function ? f->function : "(unknown function)",
-	       share(l, buf, sizeof(buf), f->self, 0));
+	fputs(", ", stdout);
+	print_function_name(f->function ? f->function : "(unknown function)");
+	printf(" (%s", share(l, buf, sizeof(buf), f->self, 0));
 	if (f->total != f->self)
 		printf(", total %s", share(l, buf, sizeof(buf), f->total, 0));
 	putchar(')');
@@ -347,7 +368,9 @@ static void print_noline_headers(const struct listing *l,
 			(*hidden)++;
 			continue;
 		}
-		printf("## %s (no line table), %s\n", g->name,
+		fputs("## ", stdout);
+		print_function_name(g->name);
+		printf(" (no line table), %s\n",
 		       share(l, buf, sizeof(buf), g->samples, 0));
 	}
 }

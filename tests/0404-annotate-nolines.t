@@ -239,4 +239,23 @@ nolines 1 100.00 jit:1 f" >"$T/bad.agg" &&
 	grep -x "## f (no line table), 100.0%" "$T/bad.out"
 '
 
+# A function of many arrays without line tables (--no-lines names it
+# from its symbol, the whole signature): its heading is cut at 120
+# characters, the summary at its own width; the stream keeps the name.
+test_expect 'a long signature is cut in the heading, ended "...)"' '
+	arg="Array<double,2,C,mutable,aligned>" &&
+	name="__main__.many($arg,$arg,$arg,$arg,$arg,$arg,$arg,$arg)" &&
+	{ echo "# pf-symbolize 1"; echo "meta lines none"
+	  echo "object jit:2 900 nolines $name"
+	  for i in 1 2 3; do echo "sample 100$i 7 7 0 7f0000002010 jit jit:2 $name - 0 -"; done
+	} >"$T/long.sym" &&
+	pf-aggregate "$T/long.sym" >"$T/long.agg" &&
+	grep -q "$name" "$T/long.agg" &&
+	pf-annotate "$T/long.agg" >"$T/long.out" &&
+	grep "^## " "$T/long.out" >"$T/long.h" && cat "$T/long.h" &&
+	printf "## %.116s...) (no line table), 100.0%%\n" "$name" >"$T/long.want" &&
+	test_cmp "$T/long.want" "$T/long.h" &&
+	awk "length > 160 { bad++ } END { exit bad > 0 }" "$T/long.out"
+'
+
 done_testing
