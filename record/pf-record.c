@@ -31,7 +31,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DEFAULT_FREQUENCY 500
+#define DEFAULT_FREQUENCY 250
 #define MAX_FREQUENCY 100000
 #define TICK_MS 10
 #define SYNC_NS 50000000ull	/* at most 20 sync records a second */

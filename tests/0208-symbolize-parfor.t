@@ -270,7 +270,7 @@ TEN=$(grep -n '# TEN' "$SRC" | cut -d: -f1)
 DEF=$(grep -n '^def kernel' "$SRC" | cut -d: -f1)
 
 test_expect 'record and symbolize a prange loop' '
-	pf-record -q -o prange.rec -- "$PY" "$SRC" 2 >prange.log 2>&1 &&
+	pf-record -q -F 1000 -o prange.rec -- "$PY" "$SRC" 2 >prange.log 2>&1 &&
 	"$PFS" prange.rec >prange.sym 2>prange.err &&
 	cat prange.err && ! test -s prange.err &&
 	grep " jit " prange.sym >prange.jit &&

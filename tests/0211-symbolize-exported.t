@@ -46,7 +46,7 @@ each_has() {
 }
 
 test_expect 'the kernel runs under pf-record' '
-	pf-record -q -o libm.rec -- "$py" libm_kernel.py 2>err &&
+	pf-record -q -F 1000 -o libm.rec -- "$py" libm_kernel.py 2>err &&
 	pf-symbolize libm.rec >libm.sym &&
 	libm_functions libm.sym >names && cat names &&
 	test "$(awk "{ n += \$1 } END { print n + 0 }" names)" -gt 200

@@ -8,9 +8,9 @@ busy='i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done'
 test_expect 'records a busy shell loop with header, meta, samples, exit' '
 	pf-record -q -o "$T/busy.rec" -- sh -c "$busy" &&
 	head -n 1 "$T/busy.rec" | grep -qx "# pf-record 1" &&
-	grep -q "^meta frequency 500$" "$T/busy.rec" &&
+	grep -q "^meta frequency 250$" "$T/busy.rec" &&
 	grep -q "^meta command sh -c i=0%3B%20while" "$T/busy.rec" &&
-	n=$(grep -c "^sample " "$T/busy.rec") && [ "$n" -gt 50 ] &&
+	n=$(grep -c "^sample " "$T/busy.rec") && [ "$n" -gt 25 ] &&
 	grep -q "^map [0-9]* [0-9]* [0-9a-f]* [0-9a-f]* [0-9a-f]* /" "$T/busy.rec" &&
 	tail -n 1 "$T/busy.rec" | grep -q "^exit [0-9]* 0 exited$"
 '
@@ -78,7 +78,7 @@ test_expect 'SIGTERM sent to pf-record reaches the command; recording completes'
 '
 
 test_expect 'processes forked later are sampled and named' '
-	pf-record -q -o "$T/thr.rec" -- sh -c "($busy) & ($busy) & wait" &&
+	pf-record -q -F 1000 -o "$T/thr.rec" -- sh -c "($busy) & ($busy) & wait" &&
 	tids=$(awk "\$1 == \"sample\" { t[\$4] = 1 } END { print length(t) }" "$T/thr.rec") &&
 	[ "$tids" -ge 2 ] &&
 	[ "$(grep -c "^thread " "$T/thr.rec")" -ge 3 ]
@@ -123,7 +123,7 @@ test_expect 'if pf-record dies, the command is not left stopped' '
 
 test_expect 'a summary line on stderr unless -q' '
 	pf-record -o "$T/s.rec" -- sh -c "$busy" 2>"$T/s.err" &&
-	grep -q "^pf-record: [0-9]* samples at 500 Hz, 0 JIT objects" "$T/s.err"
+	grep -q "^pf-record: [0-9]* samples at 250 Hz, 0 JIT objects" "$T/s.err"
 '
 
 done_testing

@@ -59,7 +59,7 @@ test_expect 'the annotated source shows both loops and the header' '
 '
 
 test_expect 'all threads of a multi-threaded run are sampled' '
-	pf-record -q -o "$T/thr.rec" -- "$fx" threads 2 1 >/dev/null &&
+	pf-record -q -F 1000 -o "$T/thr.rec" -- "$fx" threads 2 1 >/dev/null &&
 	pf-symbolize "$T/thr.rec" >"$T/thr.sym" &&
 	pf-aggregate -g thread "$T/thr.sym" >"$T/thr.agg" &&
 	[ "$(grep -c "^thread " "$T/thr.agg")" -ge 2 ] &&
@@ -85,7 +85,7 @@ test_expect 'and when the process dies of SIGSEGV' '
 '
 
 test_expect 'an object unregistered before exit is still in the recording' '
-	pf-record -q -o "$T/unreg.rec" -- "$fx" unregister 1 >/dev/null &&
+	pf-record -q -F 1000 -o "$T/unreg.rec" -- "$fx" unregister 1 >/dev/null &&
 	[ "$(grep -c "^jit " "$T/unreg.rec")" -eq 1 ] &&
 	pf-symbolize "$T/unreg.rec" >"$T/unreg.sym" &&
 	grep -q " jit jit:1 dear_loop " "$T/unreg.sym"
@@ -115,7 +115,7 @@ test_expect '-F 20000: samples about 50 us apart while the thread runs, none los
 # two); such an object must be placed where it ran all the same.
 for below in 4016 4096 8 1; do
 	test_expect "a data section $below bytes below the code: the same lines" '
-		pf-record -q -o "$T/below.rec" -- "$fx" -b '$below' run 0.3 >/dev/null &&
+		pf-record -q -F 1000 -o "$T/below.rec" -- "$fx" -b '$below' run 0.3 >/dev/null &&
 		pf-symbolize "$T/below.rec" >"$T/below.sym" 2>"$T/below.err" &&
 		! test -s "$T/below.err" &&
 		grep -q "^object jit:1 [0-9]* lines hot_entry$" "$T/below.sym" &&

@@ -46,7 +46,7 @@ test_expect 'the annotated source shows the hot line with its share' '
 '
 
 test_expect 'a program without Numba: every sample is outside JIT code' '
-	pf-record -q -o "$T/none.rec" -- "$py" "$prog/no_numba.py" >/dev/null &&
+	pf-record -q -F 1000 -o "$T/none.rec" -- "$py" "$prog/no_numba.py" >/dev/null &&
 	pf-symbolize "$T/none.rec" >"$T/none.sym" &&
 	pf-aggregate "$T/none.sym" >"$T/none.agg" &&
 	awk "\$1 == \"total\" { exit !(\$2 > 500 && \$3 == 0) }" "$T/none.agg" &&
