@@ -303,8 +303,9 @@ print("""  / plain includes the cost of the samples themselves (section 1);
   line tables: the distortion of the code by pf.""")
 dist = statistics.median(ratio[D][2])
 dnl = statistics.median(dist_nl)
+# With sampling the cost of the samples is in it: the overhead's target.
 summary.append(("time per call, default mode / plain (with sampling)",
-                "1.00x (<= 1.01)", "%.3fx" % dist, verdict(round(dist, 3) <= 1.01)))
+                "<= 1.03x", "%.3fx" % dist, verdict(round(dist, 3) <= 1.03)))
 summary.append(("time per call, default mode / --no-lines (code)",
                 "1.00x (<= 1.01)", "%.3fx" % dnl, verdict(round(dnl, 3) <= 1.01)))
 
@@ -379,6 +380,7 @@ table(["line", "ms per call", "spread", "truth share"],
 print("  (spread: (max - min) / median of the call times)")
 print()
 acc = {}
+acc_mean = {}
 rows = []
 for v, hz in (("x1", RATE), ("x4", 4 * RATE), ("raw", RATE)):
     ks = runs("acc." + v)
@@ -392,6 +394,7 @@ for v, hz in (("x1", RATE), ("x4", 4 * RATE), ("raw", RATE)):
         sh.append(s)
     acc[v] = tv
     mean_sh = [statistics.mean(s[i] for s in sh) for i in range(4)]
+    acc_mean[v] = mean_sh
     rows.append([("--raw-debuginfo -F %d" % hz) if v == "raw"
                  else "-F %d" % hz, len(ks), "%d" % statistics.median(nsamp),
                  " ".join("%.4f" % x for x in mean_sh),
@@ -403,6 +406,15 @@ print("""  samples: on the four lines, median per run.  TVD = 0.5 * sum
   |share_pf - share_truth| over the four lines, shares from the SELF
   counts of pf-aggregate `line` records.  profila (gdb, ~100 Hz), same
   kind of test: mean 0.041, worst 0.131.""")
+if "x1" in acc_mean and "x4" in acc_mean:
+    # The profiles against each other: what sampling itself gets wrong,
+    # without the truth's own noise (a noisy VM moves the truth more).
+    agree = tvd(acc_mean["x1"], acc_mean["x4"])
+    print("  %d Hz against %d Hz (mean shares): TVD %.4f; what is left "
+          "against the truth is\n  the truth's own uncertainty when this is "
+          "much smaller." % (RATE, 4 * RATE, agree))
+    summary.append(("line shares, %d Hz against %d Hz (information)"
+                    % (RATE, 4 * RATE), "-", "TVD %.4f" % agree, ""))
 for v, what in (("x1", "%d Hz" % RATE), ("x4", "%d Hz" % (4 * RATE))):
     if v in acc:
         m, w = statistics.mean(acc[v]), max(acc[v])
