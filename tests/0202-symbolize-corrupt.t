@@ -13,9 +13,7 @@ done
 cd "$T" || exit 1
 JIT_RECORDS="sh $TOP/tests/jit-records.sh"
 
-cc -O1 -g -fno-pic -c -o hot.tmp.o "$TOP/tests/fixtures/hot.c" &&
-objcopy --change-section-address .text=0x7f0000001000 hot.tmp.o hot.o &&
-objcopy --change-section-address .text=0x7f0000101000 hot.tmp.o hot2.o ||
+hot_object hot.o 0x7f0000001000 && hot_object hot2.o 0x7f0000101000 ||
 	{ echo "Bail out! cannot make the test objects"; exit 1; }
 SIZE=$(wc -c <hot.o)
 CHEAP=$(nm hot.o | awk '$3 == "cheap_loop" { sub(/^0+/, "", $1); print $1 }')

@@ -14,8 +14,7 @@ for tool in cc objcopy nm base64 mkfifo timeout; do
 done
 cd "$T" || exit 1
 
-cc -O1 -g -fno-pic -c -o hot.tmp.o "$TOP/tests/fixtures/hot.c" &&
-objcopy --change-section-address .text=0x7f0000001000 hot.tmp.o hot.o ||
+hot_object hot.o 0x7f0000001000 ||
 	{ echo "Bail out! cannot make the test object"; exit 1; }
 CHEAP=$(nm hot.o | awk '$3 == "cheap_loop" { sub(/^0+/, "", $1); print $1 }')
 LIBC=$(ldd /bin/sh 2>/dev/null | awk '$1 ~ /^libc\.so/ { print $3 }')

@@ -78,3 +78,11 @@ strings_in_objects() {
 			tr -d '\n' | base64 -d | strings -n 6
 	done
 }
+
+# hot_object OUT ADDR: tests/fixtures/hot.c compiled (once per test,
+# hot.tmp.o in the current directory) into the relocatable object OUT
+# whose .text sits at ADDR (hex, 0x...), as a JIT object lies in memory.
+hot_object() {
+	{ [ -f hot.tmp.o ] || cc -O1 -g -fno-pic -c -o hot.tmp.o "$TOP/tests/fixtures/hot.c"; } &&
+	objcopy --change-section-address .text="$2" hot.tmp.o "$1"
+}
