@@ -14,6 +14,7 @@
  * samples at no source line are counted on line 0 of their function's
  * file at the end, when it is known (lineless.c).
  */
+#include "aggrec.h"
 #include "compiling.h"
 #include "counter.h"
 #include "escape.h"
@@ -395,17 +396,14 @@ static const struct {
 	{ "object", do_object },	 { "compile", do_compile },
 };
 
-/* Whether a record kind is one that pf-aggregate writes. */
+/* Whether a record kind is one that pf-aggregate writes (aggrec.h). */
 static int is_own_kind(const char *line, size_t len)
 {
-	static const char *const own[] = {
-		"total", "line", "callsite", "threadline",
-		"function", "outside", "nolines", "compiling",
-	};
 	size_t i;
 
-	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-		if (is_kind(line, len, own[i]))
+	for (i = 0; i < agg_defs_nr; i++)
+		if (is_kind(line, len, agg_defs[i]->kind) &&
+		    strcmp(agg_defs[i]->kind, "thread"))
 			return 1;
 	return 0;
 }
@@ -444,13 +442,57 @@ static void process_line(struct aggregate *ag)
 		copy_line(lr);
 }
 
-static void put_count(uint64_t count, uint64_t all)
+/* The record of counter c, in the layout of d (aggrec.h). */
+static void write_counter(const struct agg_def *d, const struct counter *c,
+			  uint64_t all)
 {
-	printf("%llu %.2f", (unsigned long long)count,
-	       all ? 100.0 * (double)count / (double)all : 0.0);
+	union agg_value v[AGG_MAX_FIELDS];
+
+	memset(v, 0, sizeof(v));
+	if (d == &agg_callsite) {
+		/* TOTAL TOTAL% FILE LINE CALLER CALLEE */
+		v[0].u = c->total;
+		v[2].s = c->s1;
+		v[3].u = c->n1;
+		v[4].s = c->s2;
+		v[5].s = c->s3;
+	} else if (d == &agg_outside) {
+		/* SAMPLES SAMPLES% KIND OBJECT FUNCTION */
+		v[0].u = c->self;
+		v[2].u = (uint64_t)c->kind;
+		v[3].s = c->s1;
+		v[4].s = c->s2;
+	} else {
+		v[0].u = c->self;
+		v[2].u = c->total;
+		if (d == &agg_function) {
+			/* KIND OBJECT FUNCTION */
+			v[4].u = (uint64_t)c->kind;
+			v[5].s = c->s1;
+			v[6].s = c->s2;
+		} else if (d == &agg_thread) {
+			/* PID TID NAME */
+			v[4].u = c->n2;
+			v[5].u = c->n3;
+			v[6].s = c->s2;
+		} else if (d == &agg_threadline) {
+			/* PID TID FILE LINE FUNCTION */
+			v[4].u = c->n2;
+			v[5].u = c->n3;
+			v[6].s = c->s1;
+			v[7].u = c->n1;
+			v[8].s = c->s2;
+		} else {
+			/* line: FILE LINE FUNCTION */
+			v[4].s = c->s1;
+			v[5].u = c->n1;
+			v[6].s = c->s2;
+		}
+	}
+	agg_write(stdout, d, v, all);
 }
 
-static void print_counts(const char *kind, struct counter_table *t,
+static void print_counts(const struct agg_def *d, struct counter_table *t,
 			 uint64_t all)
 {
 	size_t i;
@@ -459,56 +501,9 @@ static void print_counts(const char *kind, struct counter_table *t,
 	for (i = 0; i < t->nr; i++) {
 		const struct counter *c = &t->items[i];
 
-		if (!c->self && !c->total)
+		if (d != &agg_outside && !c->self && !c->total)
 			continue;	/* a thread that was named, never sampled */
-		printf("%s ", kind);
-		if (strcmp(kind, "callsite")) {
-			put_count(c->self, all);
-			putchar(' ');
-		}
-		put_count(c->total, all);
-		putchar(' ');
-		if (!strcmp(kind, "function")) {
-			printf("%s ", sample_kind_names[c->kind]);
-			fput_field(stdout, c->s1);
-			putchar(' ');
-			fput_field(stdout, c->s2);
-		} else if (!strcmp(kind, "thread")) {
-			printf("%lu %lu ", (unsigned long)c->n2,
-			       (unsigned long)c->n3);
-			fput_field(stdout, c->s2);
-		} else {
-			/* line, callsite, threadline */
-			if (!strcmp(kind, "threadline"))
-				printf("%lu %lu ", (unsigned long)c->n2,
-				       (unsigned long)c->n3);
-			fput_field(stdout, c->s1);
-			printf(" %lu ", (unsigned long)c->n1);
-			fput_field(stdout, c->s2);
-			if (!strcmp(kind, "callsite")) {
-				putchar(' ');
-				fput_field(stdout, c->s3);
-			}
-		}
-		putchar('\n');
-	}
-}
-
-static void print_outside(struct counter_table *t, uint64_t all)
-{
-	size_t i;
-
-	counter_table_sort(t);
-	for (i = 0; i < t->nr; i++) {
-		const struct counter *c = &t->items[i];
-
-		fputs("outside ", stdout);
-		put_count(c->self, all);
-		printf(" %s ", sample_kind_names[c->kind]);
-		fput_field(stdout, c->s1);
-		putchar(' ');
-		fput_field(stdout, c->s2);
-		putchar('\n');
+		write_counter(d, c, all);
 	}
 }
 
@@ -525,14 +520,17 @@ static void print_compiling(struct compiling_table *t, uint64_t all)
 		return;
 	compiling_summarize(t, sum);
 	for (i = 0; i < 3; i++) {
+		union agg_value v[5];
+
 		if (!sum[i].ns && !sum[i].samples && !sum[i].functions &&
 		    i != COMPILING_COMPILE)
 			continue;
-		fputs("compiling ", stdout);
-		put_count(sum[i].samples, all);
-		printf(" %llu %llu %s\n", (unsigned long long)sum[i].ns,
-		       (unsigned long long)sum[i].functions,
-		       compiling_kind_names[i]);
+		memset(v, 0, sizeof(v));
+		v[0].u = sum[i].samples;
+		v[2].u = sum[i].ns;
+		v[3].u = sum[i].functions;
+		v[4].u = (uint64_t)i;
+		agg_write(stdout, &agg_compiling, v, all);
 	}
 }
 
@@ -543,13 +541,13 @@ static void print_nolines(const struct object_count **nolines, size_t nr,
 	size_t i;
 
 	for (i = 0; i < nr; i++) {
-		fputs("nolines ", stdout);
-		put_count(nolines[i]->samples, all);
-		putchar(' ');
-		fput_field(stdout, nolines[i]->object);
-		putchar(' ');
-		fput_field(stdout, nolines[i]->name);
-		putchar('\n');
+		union agg_value v[4];
+
+		memset(v, 0, sizeof(v));
+		v[0].u = nolines[i]->samples;
+		v[2].s = nolines[i]->object;
+		v[3].s = nolines[i]->name;
+		agg_write(stdout, &agg_nolines, v, all);
 	}
 }
 
@@ -561,30 +559,34 @@ static void print_results(struct aggregate *ag)
 
 	nolines = object_table_select(&ag->objects, OBJECT_NOLINES,
 				      &nolines_nr, &nolines_samples);
-	printf("total %llu %llu %llu %llu %llu %llu %llu %llu %llu %llu\n",
-	       (unsigned long long)ag->samples,
-	       (unsigned long long)ag->by_kind[KIND_JIT],
-	       (unsigned long long)ag->by_kind[KIND_NATIVE],
-	       (unsigned long long)ag->by_kind[KIND_KERNEL],
-	       (unsigned long long)ag->by_kind[KIND_UNKNOWN],
-	       (unsigned long long)ag->unresolved,
-	       (unsigned long long)ag->lost,
-	       (unsigned long long)nolines_samples,
-	       (unsigned long long)ag->throttled,
-	       (unsigned long long)ag->lineless);
+	{
+		union agg_value v[10];
+
+		v[0].u = ag->samples;
+		v[1].u = ag->by_kind[KIND_JIT];
+		v[2].u = ag->by_kind[KIND_NATIVE];
+		v[3].u = ag->by_kind[KIND_KERNEL];
+		v[4].u = ag->by_kind[KIND_UNKNOWN];
+		v[5].u = ag->unresolved;
+		v[6].u = ag->lost;
+		v[7].u = nolines_samples;
+		v[8].u = ag->throttled;
+		v[9].u = ag->lineless;
+		agg_write(stdout, &agg_total, v, ag->samples);
+	}
 	lineless_place(&ag->placed,
 		       ag->groups & GROUP_LINE ? &ag->lines : NULL,
 		       ag->per_thread ? &ag->threadlines : NULL);
 	if (ag->groups & GROUP_LINE) {
-		print_counts("line", &ag->lines, ag->samples);
-		print_counts("callsite", &ag->callsites, ag->samples);
+		print_counts(&agg_line, &ag->lines, ag->samples);
+		print_counts(&agg_callsite, &ag->callsites, ag->samples);
 	}
 	if (ag->groups & GROUP_FUNCTION)
-		print_counts("function", &ag->functions, ag->samples);
-	print_counts("thread", &ag->threads, ag->samples);
+		print_counts(&agg_function, &ag->functions, ag->samples);
+	print_counts(&agg_thread, &ag->threads, ag->samples);
 	if (ag->per_thread)
-		print_counts("threadline", &ag->threadlines, ag->samples);
-	print_outside(&ag->outside, ag->samples);
+		print_counts(&agg_threadline, &ag->threadlines, ag->samples);
+	print_counts(&agg_outside, &ag->outside, ag->samples);
 	print_compiling(&ag->compiling, ag->samples);
 	print_nolines(nolines, nolines_nr, ag->samples);
 	free(nolines);

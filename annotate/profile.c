@@ -1,5 +1,6 @@
 /* profile.c - see profile.h */
 #include "profile.h"
+#include "aggrec.h"
 #include "escape.h"
 #include "lineio.h"
 #include "util.h"
@@ -37,21 +38,26 @@ static int parse_count(const char *s, uint64_t *out)
 	return parse_u64(s, 10, 0, UINT64_MAX, out);
 }
 
-/* A percentage as pf-aggregate writes it: digits, a dot, digits. */
-static int check_percent(const char *s)
-{
-	size_t digits = strspn(s, "0123456789");
-
-	if (!digits)
-		return -1;
-	if (s[digits] == '.')
-		s += digits + 1, digits = strspn(s, "0123456789");
-	return digits && !s[digits] ? 0 : -1;
-}
-
 static char *dup_or_null(const char *s)
 {
 	return s ? xstrdup(s) : NULL;
+}
+
+/*
+ * Read record f into v by definition d (aggrec.h): the number of fields
+ * read, or -1 after saying the line is bad.
+ */
+static int parse(struct reader *r, const struct agg_def *d, char **f,
+		 size_t n, union agg_value *v)
+{
+	int got = agg_parse(d, f, n, v);
+	char what[32];
+
+	if (got >= 0)
+		return got;
+	snprintf(what, sizeof(what), "bad %s record", d->kind);
+	bad_line(r, what);
+	return -1;
 }
 
 /*
@@ -61,40 +67,34 @@ static char *dup_or_null(const char *s)
 static void do_total(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
-	uint64_t v[10] = { 0 };
+	union agg_value v[10];
+	int got;
 	size_t i;
 
 	if (r->have_total) {
 		bad_line(r, "second total record");
 		return;
 	}
-	if (n < 8) {
-		bad_line(r, "bad total record");
+	if ((got = parse(r, &agg_total, f, n, v)) < 0)
 		return;
-	}
-	for (i = 0; i < 10 && i + 1 < n; i++)
-		if (parse_count(f[i + 1], &v[i])) {
-			bad_line(r, "bad total record");
-			return;
-		}
-	p->samples = v[0];
+	p->samples = v[0].u;
 	for (i = 0; i < 4; i++)
-		p->by_kind[i] = v[i + 1];
-	p->unresolved = v[5];
-	p->lost = v[6];
-	p->nolines = v[7];
-	p->throttled = v[8];
+		p->by_kind[i] = v[i + 1].u;
+	p->unresolved = v[5].u;
+	p->lost = v[6].u;
+	p->nolines = v[7].u;
+	p->throttled = v[8].u;
 	/*
 	 * Streams before LINELESS counted the JIT samples without a line in
 	 * UNRESOLVED, with the unknown ones: split them out again.  (Those
 	 * of no known function among them cannot be told apart: they are
 	 * taken as lineless, not unresolved.)
 	 */
-	if (n > 10) {
-		p->lineless = v[9];
+	if (got >= 10) {
+		p->lineless = v[9].u;
 	} else {
-		p->lineless = v[5] > v[4] ? v[5] - v[4] : 0;
-		p->unresolved = v[5] - p->lineless;
+		p->lineless = v[5].u > v[4].u ? v[5].u - v[4].u : 0;
+		p->unresolved = v[5].u - p->lineless;
 	}
 	r->have_total = 1;
 }
@@ -102,93 +102,73 @@ static void do_total(struct reader *r, char **f, size_t n)
 static void do_line(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
+	union agg_value v[7];
 	struct line_count c;
-	uint64_t line;
 
-	if (n < 8 || parse_count(f[1], &c.self) || check_percent(f[2]) ||
-	    parse_count(f[3], &c.total) || check_percent(f[4]) ||
-	    unescape_field(f[5], &c.file) ||
-	    parse_u64(f[6], 10, 0, UINT32_MAX, &line) ||
-	    unescape_field(f[7], &c.function)) {
-		bad_line(r, "bad line record");
+	if (parse(r, &agg_line, f, n, v) < 0)
 		return;
-	}
-	c.line = (uint32_t)line;
-	c.file = dup_or_null(c.file);
-	c.function = dup_or_null(c.function);
+	c.self = v[0].u;
+	c.total = v[2].u;
+	c.file = dup_or_null(v[4].s);
+	c.line = (uint32_t)v[5].u;
+	c.function = dup_or_null(v[6].s);
 	ALLOC_GROW(p->lines, p->lines_nr + 1, p->lines_alloc);
 	p->lines[p->lines_nr++] = c;
 }
 
-/* callsite TOTAL TOTAL% FILE LINE CALLER CALLEE */
 static void do_callsite(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
+	union agg_value v[6];
 	struct callsite_count c;
-	uint64_t line;
 
-	if (n < 7 || parse_count(f[1], &c.total) || check_percent(f[2]) ||
-	    unescape_field(f[3], &c.file) ||
-	    parse_u64(f[4], 10, 0, UINT32_MAX, &line) ||
-	    unescape_field(f[5], &c.caller) ||
-	    unescape_field(f[6], &c.callee)) {
-		bad_line(r, "bad callsite record");
+	if (parse(r, &agg_callsite, f, n, v) < 0)
 		return;
-	}
-	c.line = (uint32_t)line;
-	c.file = dup_or_null(c.file);
-	c.caller = dup_or_null(c.caller);
-	c.callee = dup_or_null(c.callee);
+	c.total = v[0].u;
+	c.file = dup_or_null(v[2].s);
+	c.line = (uint32_t)v[3].u;
+	c.caller = dup_or_null(v[4].s);
+	c.callee = dup_or_null(v[5].s);
 	ALLOC_GROW(p->callsites, p->callsites_nr + 1, p->callsites_alloc);
 	p->callsites[p->callsites_nr++] = c;
 }
 
-/* thread SAMPLES SAMPLES% JIT JIT% PID TID NAME */
 static void do_thread(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
+	union agg_value v[7];
 	struct thread_count c;
-	uint64_t pid, tid;
 
-	if (n < 8 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
-	    parse_count(f[3], &c.jit) || check_percent(f[4]) ||
-	    c.jit > c.samples ||
-	    parse_u64(f[5], 10, 0, UINT32_MAX, &pid) ||
-	    parse_u64(f[6], 10, 0, UINT32_MAX, &tid) ||
-	    unescape_field(f[7], &c.name)) {
-		bad_line(r, "bad thread record");
+	if (parse(r, &agg_thread, f, n, v) < 0)
+		return;
+	if (v[2].u > v[0].u) {
+		bad_line(r, "bad thread record (more JIT samples than samples)");
 		return;
 	}
-	c.pid = (uint32_t)pid;
-	c.tid = (uint32_t)tid;
-	c.name = dup_or_null(c.name);
+	c.samples = v[0].u;
+	c.jit = v[2].u;
+	c.pid = (uint32_t)v[4].u;
+	c.tid = (uint32_t)v[5].u;
+	c.name = dup_or_null(v[6].s);
 	ALLOC_GROW(p->threads, p->threads_nr + 1, p->threads_alloc);
 	p->threads[p->threads_nr++] = c;
 }
 
-/* threadline SELF SELF% TOTAL TOTAL% PID TID FILE LINE FUNCTION */
 static void do_threadline(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
+	union agg_value v[9];
 	struct threadline_count c;
-	uint64_t pid, tid, line;
 
-	if (n < 10 || parse_count(f[1], &c.line.self) ||
-	    check_percent(f[2]) || parse_count(f[3], &c.line.total) ||
-	    check_percent(f[4]) ||
-	    parse_u64(f[5], 10, 0, UINT32_MAX, &pid) ||
-	    parse_u64(f[6], 10, 0, UINT32_MAX, &tid) ||
-	    unescape_field(f[7], &c.line.file) ||
-	    parse_u64(f[8], 10, 0, UINT32_MAX, &line) ||
-	    unescape_field(f[9], &c.line.function)) {
-		bad_line(r, "bad threadline record");
+	if (parse(r, &agg_threadline, f, n, v) < 0)
 		return;
-	}
-	c.pid = (uint32_t)pid;
-	c.tid = (uint32_t)tid;
-	c.line.line = (uint32_t)line;
-	c.line.file = dup_or_null(c.line.file);
-	c.line.function = dup_or_null(c.line.function);
+	c.line.self = v[0].u;
+	c.line.total = v[2].u;
+	c.pid = (uint32_t)v[4].u;
+	c.tid = (uint32_t)v[5].u;
+	c.line.file = dup_or_null(v[6].s);
+	c.line.line = (uint32_t)v[7].u;
+	c.line.function = dup_or_null(v[8].s);
 	ALLOC_GROW(p->threadlines, p->threadlines_nr + 1,
 		   p->threadlines_alloc);
 	p->threadlines[p->threadlines_nr++] = c;
@@ -197,17 +177,15 @@ static void do_threadline(struct reader *r, char **f, size_t n)
 static void do_outside(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
+	union agg_value v[5];
 	struct outside_count c;
 
-	if (n < 6 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
-	    parse_sample_kind(f[3], &c.kind) ||
-	    unescape_field(f[4], &c.object) ||
-	    unescape_field(f[5], &c.function)) {
-		bad_line(r, "bad outside record");
+	if (parse(r, &agg_outside, f, n, v) < 0)
 		return;
-	}
-	c.object = dup_or_null(c.object);
-	c.function = dup_or_null(c.function);
+	c.samples = v[0].u;
+	c.kind = (enum sample_kind)v[2].u;
+	c.object = dup_or_null(v[3].s);
+	c.function = dup_or_null(v[4].s);
 	ALLOC_GROW(p->outside, p->outside_nr + 1, p->outside_alloc);
 	p->outside[p->outside_nr++] = c;
 }
@@ -215,33 +193,33 @@ static void do_outside(struct reader *r, char **f, size_t n)
 static void do_compiling(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
-	struct compiling_count c;
-	enum compiling_kind kind;
+	union agg_value v[5];
+	struct compiling_count *c;
 
-	if (n < 6 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
-	    parse_u64(f[3], 10, 0, UINT64_MAX, &c.ns) ||
-	    parse_u64(f[4], 10, 0, UINT64_MAX, &c.functions) ||
-	    parse_compiling_kind(f[5], &kind)) {
-		bad_line(r, "bad compiling record");
+	if (parse(r, &agg_compiling, f, n, v) < 0)
 		return;
-	}
-	p->compiling[kind] = c;
+	c = &p->compiling[v[4].u];
+	c->samples = v[0].u;
+	c->ns = v[2].u;
+	c->functions = v[3].u;
 	p->have_compiling = 1;
 }
 
 static void do_nolines(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
+	union agg_value v[4];
 	struct nolines_count c;
 
-	if (n < 5 || parse_count(f[1], &c.samples) || check_percent(f[2]) ||
-	    unescape_field(f[3], &c.object) || !c.object ||
-	    unescape_field(f[4], &c.name)) {
-		bad_line(r, "bad nolines record");
+	if (parse(r, &agg_nolines, f, n, v) < 0)
+		return;
+	if (!v[2].s) {
+		bad_line(r, "bad nolines record (no object)");
 		return;
 	}
-	c.object = xstrdup(c.object);
-	c.name = dup_or_null(c.name);
+	c.samples = v[0].u;
+	c.object = xstrdup(v[2].s);
+	c.name = dup_or_null(v[3].s);
 	ALLOC_GROW(p->noline_objects, p->noline_objects_nr + 1,
 		   p->noline_objects_alloc);
 	p->noline_objects[p->noline_objects_nr++] = c;
