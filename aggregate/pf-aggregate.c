@@ -17,6 +17,7 @@
 #include "aggrec.h"
 #include "compiling.h"
 #include "counter.h"
+#include "insns.h"
 #include "escape.h"
 #include "lineio.h"
 #include "lineless.h"
@@ -32,6 +33,7 @@ enum {
 	GROUP_LINE = 1,
 	GROUP_FUNCTION = 2,
 	GROUP_THREAD = 4,
+	GROUP_INSN = 8,
 };
 
 /* Bad lines reported one by one; the rest only in the summary. */
@@ -47,6 +49,7 @@ struct aggregate {
 	struct counter_table threadlines, outside;
 	struct object_table objects;	/* JIT objects */
 	struct compiling_table compiling;	/* Numba's compiler at work */
+	struct insn_table insns;	/* samples per instruction */
 	struct lineless_table placed;	/* samples at no line, to place */
 	uint64_t samples, by_kind[4], unresolved, lost, throttled;
 	uint64_t lineless;	/* JIT samples without a source line */
@@ -70,9 +73,10 @@ static PF_NORETURN void usage(int code)
 		      "and write a pf-aggregate stream to standard output.\n"
 		      "\n"
 		      "  -g, --group=KIND  write KIND records: line (the default; with the\n"
-		      "                    call sites of inlined code), function; repeat or\n"
-		      "                    separate with commas (thread records are always\n"
-		      "                    written, -g thread is accepted)\n"
+		      "                    call sites of inlined code and the samples per\n"
+		      "                    instruction, insn), insn alone, function; repeat\n"
+		      "                    or separate with commas (thread records are\n"
+		      "                    always written, -g thread is accepted)\n"
 		      "  -T, --per-thread  also count the lines of each thread (threadline)\n"
 		      "  -h, --help        show this help and exit\n"
 		      "  -V, --version     show the version and exit\n"
@@ -96,8 +100,10 @@ static unsigned parse_groups(char *arg)
 			groups |= GROUP_FUNCTION;
 		else if (len == 6 && !strncmp(arg, "thread", len))
 			groups |= GROUP_THREAD;
+		else if (len == 4 && !strncmp(arg, "insn", len))
+			groups |= GROUP_INSN;
 		else {
-			warn("unknown group '%.*s' (expected line, function or thread)",
+			warn("unknown group '%.*s' (expected line, insn, function or thread)",
 			     (int)len, arg);
 			usage(EXIT_USAGE);
 		}
@@ -229,6 +235,8 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 	if (ag->per_thread && s->kind == KIND_JIT)
 		count_lines(ag, &ag->threadlines, s, chain_nr, s->raw.pid,
 			    s->raw.tid);
+	if (ag->groups & GROUP_INSN)
+		insn_table_count(&ag->insns, s);
 	if (ag->groups & GROUP_FUNCTION) {
 		c = counter_get(&ag->functions, &k);
 		c->self++;
@@ -551,6 +559,28 @@ static void print_nolines(const struct object_count **nolines, size_t nr,
 	}
 }
 
+/* insn SAMPLES SAMPLES% KIND OBJECT ADDR FILE LINE FUNCTION */
+static void print_insns(struct insn_table *t, uint64_t all)
+{
+	size_t i;
+
+	insn_table_sort(t);
+	for (i = 0; i < t->nr; i++) {
+		const struct insn_count *c = &t->items[i];
+		union agg_value v[8];
+
+		v[0].u = c->samples;
+		v[1].u = 0;
+		v[2].u = (uint64_t)c->kind;
+		v[3].s = c->object;
+		v[4].u = c->addr;
+		v[5].s = c->file;
+		v[6].u = c->line;
+		v[7].s = c->function;
+		agg_write(stdout, &agg_insn, v, all);
+	}
+}
+
 static void print_results(struct aggregate *ag)
 {
 	const struct object_count **nolines;
@@ -589,6 +619,8 @@ static void print_results(struct aggregate *ag)
 	print_counts(&agg_outside, &ag->outside, ag->samples);
 	print_compiling(&ag->compiling, ag->samples);
 	print_nolines(nolines, nolines_nr, ag->samples);
+	if (ag->groups & GROUP_INSN)
+		print_insns(&ag->insns, ag->samples);
 	free(nolines);
 }
 
@@ -629,8 +661,9 @@ int main(int argc, char **argv)
 	if (argc - optind > 1)
 		usage(EXIT_USAGE);
 	fp = input_open(argv[optind], &path);
-	if (!ag.groups)
-		ag.groups = GROUP_LINE;
+	/* The instructions behind the lines come with them. */
+	if (!ag.groups || (ag.groups & GROUP_LINE))
+		ag.groups |= GROUP_LINE | GROUP_INSN;
 	counter_table_init(&ag.lines);
 	counter_table_init(&ag.callsites);
 	counter_table_init(&ag.threadlines);
@@ -639,6 +672,7 @@ int main(int argc, char **argv)
 	counter_table_init(&ag.outside);
 	object_table_init(&ag.objects);
 	compiling_init(&ag.compiling);
+	insn_table_init(&ag.insns);
 	lineless_init(&ag.placed);
 
 	line_reader_init(&ag.lr, fp, path);
@@ -658,6 +692,7 @@ int main(int argc, char **argv)
 	counter_table_release(&ag.outside);
 	object_table_release(&ag.objects);
 	compiling_release(&ag.compiling);
+	insn_table_release(&ag.insns);
 	lineless_release(&ag.placed);
 	free(ag.chain);
 	close_stdout();

@@ -33,7 +33,13 @@ for i in 1 2 3; do
 done
 nat=$(grep -c ' native ' "$W/five.sym")
 jit=$(grep -c ' jit jit:' "$W/five.sym")
-rm -f "$W/five.sym"
+# What the insn records (samples per instruction) add to pf-aggregate's stream.
+aggregate/pf-aggregate "$W/five.sym" >"$W/five.agg"
+awk -v n="$(grep -c '^insn ' "$W/five.agg")" -v ib="$(grep '^insn ' "$W/five.agg" | wc -c)" \
+    -v all="$(wc -c <"$W/five.agg")" -v t="$(grep -v '^insn ' "$W/five.agg" | wc -c)" 'BEGIN {
+	printf "stream: pf-aggregate of those samples: %d bytes, of which %d insn records (samples per instruction) %d bytes; without them %d bytes\n", all, n, ib, t
+}'
+rm -f "$W/five.sym" "$W/five.agg"
 awk -v n="$n" -v t="$best" -v nat="$nat" -v jit="$jit" -v real="$real" -v d="$distinct" 'BEGIN {
 	printf "stream: pf-symbolize: %d samples (%.0f%% JIT, %.0f%% native; PCs of a real recording of %d samples, %d distinct) in %.2f s: %.2f M samples/s (target: >= 1 M/s: %s)\n",
 		n, 100 * jit / n, 100 * nat / n, real, d, t, n / t / 1e6, (n / t >= 1e6 ? "met" : "MISS")

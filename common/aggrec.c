@@ -38,9 +38,15 @@ const struct agg_def agg_nolines = {
 	"nolines", "c%tt", "SAMPLES SAMPLES% OBJECT NAME", 4,
 };
 
+const struct agg_def agg_insn = {
+	"insn", "c%ktxtut",
+	"SAMPLES SAMPLES% KIND OBJECT ADDR FILE LINE FUNCTION", 8,
+};
+
 const struct agg_def *const agg_defs[] = {
 	&agg_total, &agg_line, &agg_callsite, &agg_function, &agg_thread,
 	&agg_threadline, &agg_outside, &agg_compiling, &agg_nolines,
+	&agg_insn,
 };
 const size_t agg_defs_nr = sizeof(agg_defs) / sizeof(agg_defs[0]);
 
@@ -66,6 +72,9 @@ void agg_write(FILE *fp, const struct agg_def *d, const union agg_value *v,
 		case 'c':
 		case 'u':
 			fprintf(fp, "%" PRIu64, v[i].u);
+			break;
+		case 'x':
+			fprintf(fp, "%" PRIx64, v[i].u);
 			break;
 		case '%':
 			fprintf(fp, "%.2f", all ? 100.0 * (double)v[i - 1].u /
@@ -108,6 +117,8 @@ static int parse_field(char type, char *s, union agg_value *v)
 		return parse_u64(s, 10, 0, UINT64_MAX, &v->u);
 	case 'u':
 		return parse_u64(s, 10, 0, UINT32_MAX, &v->u);
+	case 'x':
+		return parse_u64(s, 16, 0, UINT64_MAX, &v->u);
 	case '%':
 		v->u = 0;
 		return check_percent(s);

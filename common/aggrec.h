@@ -10,6 +10,7 @@
  *   percent  '%'  the count before it as a share of all samples, "%.2f";
  *                 written from the count, only checked on reading
  *   number   'u'  a decimal number below 2^32 (a PID, a line)
+ *   address  'x'  lower-case hex without 0x (a PC)
  *   text     't'  an escaped field (escape.h); NULL for "-"
  *   kind     'k'  a sample kind (jit native kernel unknown)
  *   ckind    'K'  a compiling kind (compile cache load)
@@ -36,13 +37,13 @@ struct agg_def {
 };
 
 union agg_value {
-	uint64_t u;		/* count, number, kind */
+	uint64_t u;		/* count, number, address, kind */
 	const char *s;		/* text, NULL for "-" */
 };
 
 extern const struct agg_def agg_total, agg_line, agg_callsite,
 	agg_function, agg_thread, agg_threadline, agg_outside,
-	agg_compiling, agg_nolines;
+	agg_compiling, agg_nolines, agg_insn;
 
 /* Every kind above, in the order pf-aggregate writes them. */
 extern const struct agg_def *const agg_defs[];

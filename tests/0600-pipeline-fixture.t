@@ -128,4 +128,24 @@ test_expect 'a saved recording symbolizes the same way twice' '
 	pf-symbolize "$T/fx.rec" >"$T/fx2.sym" && test_cmp "$T/fx.sym" "$T/fx2.sym"
 '
 
+# insn records: the samples per instruction, each at a PC that was
+# sampled, inside the object's code, and adding up to the lines.
+test_expect 'insn records: JIT samples per PC, each PC one that was sampled' '
+	awk "\$1 == \"sample\" && \$7 == \"jit\" { n[\$6]++ }
+	     END { for (pc in n) print pc, n[pc] }" "$T/fx.sym" | sort >"$T/pcs.sym" &&
+	awk "\$1 == \"insn\" && \$4 == \"jit\" { print \$6, \$2 }" "$T/fx.agg" | sort >"$T/pcs.agg" &&
+	test -s "$T/pcs.agg" && test_cmp "$T/pcs.sym" "$T/pcs.agg"
+'
+test_expect 'the instructions of a line add up to its SELF' '
+	awk "\$1 == \"insn\" && \$4 == \"jit\" && \$8 > 0 { s[\$7 \" \" \$8 \" \" \$9] += \$2 }
+	     END { for (k in s) print k, s[k] }" "$T/fx.agg" | sort >"$T/insn.lines" &&
+	awk "\$1 == \"line\" && \$2 > 0 { print \$6, \$7, \$8, \$2 }" "$T/fx.agg" | sort >"$T/line.lines" &&
+	test -s "$T/line.lines" && test_cmp "$T/line.lines" "$T/insn.lines"
+'
+test_expect 'pf-aggregate -g function alone writes no insn records' '
+	pf-aggregate -g function "$T/fx.sym" >"$T/fn.agg" &&
+	! grep -q "^insn " "$T/fn.agg" &&
+	pf-aggregate -g insn "$T/fx.sym" >"$T/in.agg" &&
+	grep -q "^insn " "$T/in.agg" && ! grep -q "^line " "$T/in.agg"
+'
 done_testing
