@@ -19,6 +19,10 @@ long=3600
 
 record/pf-record -q -F 4000 -o "$W/real.rec" -- "$py" tests/programs/compile_then_run.py 3 2>/dev/null
 real=$(grep -c '^sample ' "$W/real.rec")
+awk -v all="$(wc -c <"$W/real.rec")" -v obj="$(grep '^jitdata ' "$W/real.rec" | wc -c)" \
+    -v code="$(grep '^jitcode ' "$W/real.rec" | wc -c)" 'BEGIN {
+	printf "stream: the real recording: %d bytes, of which the JIT objects (jitdata) %d, the code that ran (jitcode) %d (%.1f%%)\n", all, obj, code, 100 * code / all
+}'
 distinct=$(awk '$1 == "sample" { print $6 }' "$W/real.rec" | sort -u | wc -l)
 
 # Steady speed: 5 minutes of 16 threads at 1 kHz (4.8 M samples) from a

@@ -15,6 +15,7 @@
 #include "escape.h"
 #include "util.h"
 
+#include <gelf.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,7 @@ struct jit_capture *jit_capture_new(pid_t pid, FILE *out)
 
 	jc->pid = pid;
 	jc->out = out;
+	elf_version(EV_CURRENT);
 	jc->next_id = 1;
 	jc->seen_alloc = 1024;
 	jc->seen = xcalloc(jc->seen_alloc, sizeof(*jc->seen));
@@ -196,6 +198,48 @@ static void write_object(struct jit_capture *jc, uint64_t id, uint64_t addr,
 	}
 }
 
+/*
+ * jitcode ID ADDR BASE64: the code of the object's executable sections
+ * as it lies in memory, where it runs.  The object carries its code
+ * before relocation (calls, constant-pool loads); these are the bytes
+ * that ran, for the instruction view.  A section that cannot be read
+ * is skipped (pf-symbolize then has the object's bytes only).
+ */
+static void write_live_code(struct jit_capture *jc, pid_t tid, uint64_t id,
+			    const unsigned char *image, size_t size)
+{
+	unsigned char chunk[CHUNK];
+	Elf *elf = elf_memory((char *)image, size);
+	Elf_Scn *scn = NULL;
+
+	if (!elf)
+		return;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		uint64_t off;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+		    !(sh.sh_flags & SHF_EXECINSTR) ||
+		    !(sh.sh_flags & SHF_ALLOC) || !sh.sh_addr ||
+		    !sh.sh_size || sh.sh_size > MAX_OBJECT_SIZE)
+			continue;
+		for (off = 0; off < sh.sh_size; off += CHUNK) {
+			size_t n = sh.sh_size - off < CHUNK ?
+					   (size_t)(sh.sh_size - off) : CHUNK;
+
+			if (read_memory(tid, sh.sh_addr + off, chunk, n)) {
+				jc->errors++;
+				break;
+			}
+			fprintf(jc->out, "jitcode %" PRIu64 " %" PRIx64 " ", id,
+				sh.sh_addr + off);
+			base64_write(jc->out, chunk, n);
+			fputc('\n', jc->out);
+		}
+	}
+	elf_end(elf);
+}
+
 /* Copy one entry's object.  0, or -1 when its memory cannot be read. */
 static int capture_entry(struct jit_capture *jc, pid_t tid,
 			 const struct jit_entry_image *e)
@@ -211,7 +255,8 @@ static int capture_entry(struct jit_capture *jc, pid_t tid,
 	}
 	if (read_memory(tid, e->symfile_addr, jc->buf, size))
 		return -1;
-	write_object(jc, jc->next_id++, e->symfile_addr, jc->buf, size);
+	write_object(jc, jc->next_id, e->symfile_addr, jc->buf, size);
+	write_live_code(jc, tid, jc->next_id++, jc->buf, size);
 	return 0;
 }
 

@@ -332,6 +332,154 @@ void jit_set_finish(struct jit_set *js)
 	js->orphan_nr = js->orphan_alloc = 0;
 }
 
+/* Bytes an x86-64 relocation of type t patches. */
+static size_t reloc_width(uint32_t t)
+{
+	switch (t) {
+	case R_X86_64_PC32:
+	case R_X86_64_PLT32:
+	case R_X86_64_32:
+	case R_X86_64_32S:
+	case R_X86_64_GOTPCREL:
+	case R_X86_64_GOTPCRELX:
+	case R_X86_64_REX_GOTPCRELX:
+		return 4;
+	case R_X86_64_16:
+	case R_X86_64_PC16:
+		return 2;
+	case R_X86_64_8:
+	case R_X86_64_PC8:
+		return 1;
+	default:
+		return 8;	/* 64-bit ones, and any other: the most */
+	}
+}
+
+/*
+ * Mark in patched[0..len) the bytes of [start, start + len) of section
+ * shndx that a relocation of the object patches.
+ */
+static void mark_relocated(Elf *elf, size_t shndx, uint64_t start,
+			   size_t len, unsigned char *patched)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, nrel;
+
+		if (!gelf_getshdr(scn, &sh) ||
+		    (sh.sh_type != SHT_RELA && sh.sh_type != SHT_REL) ||
+		    sh.sh_info != shndx || !sh.sh_entsize ||
+		    !(data = elf_getdata(scn, NULL)))
+			continue;
+		nrel = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < nrel; i++) {
+			GElf_Rela rela;
+			GElf_Rel rel;
+			uint64_t off, w, b;
+
+			if (sh.sh_type == SHT_RELA) {
+				if (!gelf_getrela(data, (int)i, &rela))
+					break;
+				off = rela.r_offset;
+				w = reloc_width(GELF_R_TYPE(rela.r_info));
+			} else {
+				if (!gelf_getrel(data, (int)i, &rel))
+					break;
+				off = rel.r_offset;
+				w = reloc_width(GELF_R_TYPE(rel.r_info));
+			}
+			for (b = off; b < off + w; b++)
+				if (b >= start && b - start < len)
+					patched[b - start] = 1;
+		}
+	}
+}
+
+/*
+ * Compare len bytes of code that ran at addr with object o: 0 when they
+ * agree outside relocations, 1 when they do not, -1 when addr is not in
+ * an executable section of o.
+ */
+static int check_code(struct jit_set *js, struct jit_object *o, uint64_t addr,
+		      const unsigned char *live, size_t len)
+{
+	Elf *elf = elf_memory((char *)o->image, o->size);
+	Elf_Scn *scn = NULL;
+	int ret = -1;
+
+	if (!elf)
+		return -1;
+	while ((scn = elf_nextscn(elf, scn))) {
+		unsigned char *patched;
+		GElf_Shdr sh;
+		uint64_t start;
+		size_t i;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+		    !(sh.sh_flags & SHF_EXECINSTR) || addr < sh.sh_addr ||
+		    addr - sh.sh_addr > sh.sh_size ||
+		    len > sh.sh_size - (addr - sh.sh_addr))
+			continue;
+		/* index_object() checked the section lies in the image. */
+		start = addr - sh.sh_addr;
+		patched = xcalloc(len ? len : 1, 1);
+		mark_relocated(elf, elf_ndxscn(scn), start, len, patched);
+		ret = 0;
+		for (i = 0; i < len; i++)
+			if (!patched[i] &&
+			    live[i] != o->image[sh.sh_offset + start + i]) {
+				ret = 1;
+				break;
+			}
+		js->nr_code_checked += len;
+		free(patched);
+		break;
+	}
+	elf_end(elf);
+	return ret;
+}
+
+int jit_add_code(struct jit_set *js, char **f, size_t n, uint64_t lineno)
+{
+	unsigned char live[MAX_CHUNK];
+	struct jit_object *o;
+	uint64_t id, addr;
+	size_t len, *slot;
+	long got;
+	int r;
+
+	if (n < 4 || parse_u64(f[1], 10, 1, UINT64_MAX, &id) ||
+	    parse_u64(f[2], 16, 0, UINT64_MAX, &addr))
+		return -1;
+	f[3][strcspn(f[3], " ")] = '\0';	/* ignore later fields */
+	len = strlen(f[3]);
+	if (len == 0 || len > MAX_CHUNK / 3 * 4)
+		return -1;
+	got = base64_decode(f[3], len, live);
+	if (got <= 0 || got > MAX_CHUNK)
+		return -1;
+	slot = hashmap_find(&js->byid, &id, sizeof(id));
+	if (!slot)
+		return -1;
+	o = &js->obj[*slot];
+	if (!o->complete || o->unusable)
+		return 0;	/* nothing to compare with (said elsewhere) */
+	r = check_code(js, o, addr, live, (size_t)got);
+	if (r < 0)
+		return -1;
+	if (r > 0 && !o->code_differs) {
+		o->code_differs = 1;
+		js->nr_code_differs++;
+		warn("line %" PRIu64 ": jit object %" PRIu64 ": the code that "
+		     "ran at %" PRIx64 " is not the object's, outside its "
+		     "relocations", lineno, id, addr);
+	}
+	return 0;
+}
+
 /* Sections of a JIT object are where their headers say. */
 static int section_address(Dwfl_Module *mod, void **userdata,
 			   const char *modname, Dwarf_Addr base,

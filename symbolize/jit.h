@@ -44,6 +44,7 @@ struct jit_object {
 	int duplicate;		/* its ID was used before: ignored */
 	int complete;		/* assembled and checked: image or unusable */
 	int symbols_indexed;	/* by the region finder (region.h) */
+	int code_differs;	/* its live code differed: said so */
 	int examined;		/* lines and name are known */
 	enum object_lines lines;	/* for its object record */
 	char *name;		/* its main function, readable, or NULL */
@@ -63,6 +64,8 @@ struct jit_set {
 	size_t nr_complete;	/* objects assembled (usable or not) */
 	size_t nr_unusable;	/* objects warned about */
 	size_t nr_bad_lines;	/* jitdata for no object, IDs used twice */
+	size_t nr_code_checked;	/* jitcode bytes compared with objects */
+	size_t nr_code_differs;	/* objects whose code differed */
 };
 
 /* The executable sections of each good object go to code (owner: the
@@ -79,6 +82,16 @@ void jit_set_release(struct jit_set *js);
  */
 int jit_add_object(struct jit_set *js, char **f, size_t n, uint64_t lineno);
 int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno);
+
+/*
+ * Take a jitcode record (the object's code as it lay in memory, from
+ * pf-record) and check it against the object: outside the bytes its
+ * relocations patch, the code that ran must be the object's own; where
+ * it is not, warn (once per object) and count it in nr_code_differs.
+ * Returns 0, or -1 for a malformed record or one outside the object's
+ * code (the caller warns).  The bytes are not kept yet.
+ */
+int jit_add_code(struct jit_set *js, char **f, size_t n, uint64_t lineno);
 
 /*
  * At the end of the input: warn about (and count) the objects that

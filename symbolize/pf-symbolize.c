@@ -139,7 +139,7 @@ static int is_consumed(const char *line)
 {
 	return is_kind(line, "sample") || is_kind(line, "map") ||
 	       is_kind(line, "jit") || is_kind(line, "jitdata") ||
-	       is_kind(line, "sync");
+	       is_kind(line, "jitcode") || is_kind(line, "sync");
 }
 
 /* Which object the sample's PC is in: its symbol cache entry. */
@@ -351,6 +351,8 @@ static int take_record(struct symbolizer *z, char **f, size_t n,
 		queue_push(&z->q, &it);
 		return 0;
 	}
+	if (!strcmp(f[0], "jitcode"))
+		return jit_add_code(&z->jits, f, n, lineno);
 	return jit_add_chunk(&z->jits, f, n, lineno);
 }
 

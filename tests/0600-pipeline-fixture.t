@@ -148,4 +148,25 @@ test_expect 'pf-aggregate -g function alone writes no insn records' '
 	pf-aggregate -g insn "$T/fx.sym" >"$T/in.agg" &&
 	grep -q "^insn " "$T/in.agg" && ! grep -q "^line " "$T/in.agg"
 '
+# jitcode records: the code as it lay in memory.  The fixture runs its
+# .text as it is (it has no relocations), so the bytes are the object's.
+test_expect 'jitcode records carry the code that ran: the fixture'"'"'s .text' '
+	grep "^jitcode 1 " "$T/fx.rec" | cut -d" " -f4 | base64 -d >"$T/live.bin" &&
+	objcopy -O binary --only-section=.text "$TOP/tests/fixtures/hot.o" "$T/text.bin" &&
+	test -s "$T/text.bin" && cmp "$T/text.bin" "$T/live.bin"
+'
+test_expect 'code that is not the object'"'"'s is said, once, with where' '
+	awk "\$1 == \"jitcode\" && !done { \$4 = (substr(\$4, 1, 1) == \"A\" ? \"B\" : \"A\") substr(\$4, 2); done = 1 } { print }" \
+		"$T/fx.rec" >"$T/flip.rec" &&
+	pf-symbolize "$T/flip.rec" >"$T/flip.sym" 2>"$T/flip.err" &&
+	cat "$T/flip.err" &&
+	grep -q "jit object 1: the code that ran at [0-9a-f]* is not the object'"'"'s" "$T/flip.err" &&
+	test "$(wc -l <"$T/flip.err")" -eq 1 &&
+	pf-symbolize "$T/fx.rec" 2>"$T/ok.err" >/dev/null && ! test -s "$T/ok.err"
+'
+test_expect 'jitcode for no object, or outside its code, is a bad line' '
+	{ cat "$T/fx.rec"; echo "jitcode 99 1000 AAAA"; echo "jitcode 1 10 AAAA"; } >"$T/badcode.rec" &&
+	test_must_fail 1 pf-symbolize "$T/badcode.rec" >/dev/null 2>"$T/badcode.err" &&
+	grep -c "bad jitcode record" "$T/badcode.err" | grep -qx 2
+'
 done_testing

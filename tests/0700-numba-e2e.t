@@ -85,4 +85,14 @@ test_expect 'insn records of real Numba code: every JIT sample, adding up to the
 	     END { exit !(n == jit && n > 0) }" "$T/two.agg"
 '
 
+test_expect 'the code that ran is recorded, and is the objects'"'"' own outside relocations' '
+	test "$(grep -c "^jitcode " "$T/two.rec")" -gt 0 &&
+	awk "\$1 == \"jitcode\" { n[\$2]++ } END { for (id in n) print id }" "$T/two.rec" | sort -n >"$T/code.ids" &&
+	awk "\$1 == \"jit\" { print \$2 }" "$T/two.rec" | sort -n >"$T/all.ids" &&
+	test "$(wc -l <"$T/code.ids")" -ge 1 &&
+	comm -23 "$T/code.ids" "$T/all.ids" | wc -l | grep -qx 0 &&
+	pf-symbolize "$T/two.rec" 2>"$T/code.err" >/dev/null &&
+	! grep -q "is not the object" "$T/code.err"
+'
+
 done_testing
