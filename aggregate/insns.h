@@ -4,9 +4,9 @@
  *
  * What pf-annotate --asm shows under each line, and what `awk '$1 ==
  * "insn"'` sorts for the hottest instructions.  pf-symbolize gives
- * every sample of a PC the same description; the description is part
- * of the key all the same, so that any stream gives the same records
- * whatever its order.  Kernel and unknown samples have no instruction
+ * every sample of a PC the same description; a stream made otherwise
+ * gets an entry per description of a PC, so that any stream gives the
+ * same records whatever its order.  Kernel and unknown samples have no instruction
  * to show.  The table
  * owns copies of the strings.
  */
@@ -29,7 +29,8 @@ struct insn_count {
 };
 
 struct insn_table {
-	struct hashmap map;	/* object and addr -> index into items */
+	struct hashmap map;	/* addr and object -> index into items */
+	struct hashmap other;	/* and description, for a second one */
 	struct insn_count *items;
 	size_t nr, alloc;
 	char *key;		/* scratch buffer for building keys */
