@@ -139,7 +139,7 @@ test_expect 'insn records: JIT samples per PC, each PC one that was sampled' '
 test_expect 'the instructions of a line add up to its SELF' '
 	awk "\$1 == \"insn\" && \$4 == \"jit\" && \$8 > 0 { s[\$7 \" \" \$8 \" \" \$9] += \$2 }
 	     END { for (k in s) print k, s[k] }" "$T/fx.agg" | sort >"$T/insn.lines" &&
-	awk "\$1 == \"line\" && \$2 > 0 { print \$6, \$7, \$8, \$2 }" "$T/fx.agg" | sort >"$T/line.lines" &&
+	awk "\$1 == \"line\" && \$2 > 0 && \$7 > 0 { print \$6, \$7, \$8, \$2 }" "$T/fx.agg" | sort >"$T/line.lines" &&
 	test -s "$T/line.lines" && test_cmp "$T/line.lines" "$T/insn.lines"
 '
 test_expect 'pf-aggregate -g function alone writes no insn records' '
