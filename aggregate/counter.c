@@ -63,9 +63,9 @@ struct counter *counter_get(struct counter_table *t,
 		c = &t->items[t->nr];
 		memset(c, 0, sizeof(*c));
 		c->kind = k->kind;
-		c->s1 = k->s1 ? xstrdup(k->s1) : NULL;
-		c->s2 = k->s2 ? xstrdup(k->s2) : NULL;
-		c->s3 = k->s3 ? xstrdup(k->s3) : NULL;
+		c->s1 = xstrdup_or_null(k->s1);
+		c->s2 = xstrdup_or_null(k->s2);
+		c->s3 = xstrdup_or_null(k->s3);
 		c->n1 = k->n1;
 		c->n2 = k->n2;
 		c->n3 = k->n3;

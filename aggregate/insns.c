@@ -28,11 +28,6 @@ void insn_table_release(struct insn_table *t)
 	insn_table_init(t);
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /* Append s (NULL: nothing) and a NUL to the key being built. */
 static void key_add(char **key, size_t *len, size_t *alloc, const void *s,
 		    size_t n)
@@ -67,8 +62,8 @@ static void add_counter(struct insn_table *t, const struct sym_sample *s,
 	c->kind = s->kind;
 	c->object = xstrdup(s->object);
 	c->addr = s->raw.pc;
-	c->function = dup_or_null(s->function);
-	c->file = dup_or_null(s->file);
+	c->function = xstrdup_or_null(s->function);
+	c->file = xstrdup_or_null(s->file);
 	c->line = s->line;
 	c->samples = 0;
 	*slot = t->nr++;

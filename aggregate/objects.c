@@ -60,7 +60,7 @@ void object_table_record(struct object_table *t,
 	c->have_record = 1;
 	c->lines = r->lines;
 	free(c->name);
-	c->name = r->name ? xstrdup(r->name) : NULL;
+	c->name = xstrdup_or_null(r->name);
 }
 
 static int cmp_count(const void *pa, const void *pb)

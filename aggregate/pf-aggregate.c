@@ -306,7 +306,7 @@ static void do_thread(struct aggregate *ag, char **f, size_t n)
 	c = counter_get(&ag->threads, &(struct counter_key){
 		KIND_JIT, NULL, NULL, NULL, 0, (uint32_t)pid, (uint32_t)tid });
 	free(c->s2);
-	c->s2 = name ? xstrdup(name) : NULL;
+	c->s2 = xstrdup_or_null(name);
 }
 
 /* lost TIME COUNT */
@@ -404,14 +404,16 @@ static const struct {
 	{ "object", do_object },	 { "compile", do_compile },
 };
 
-/* Whether a record kind is one that pf-aggregate writes (aggrec.h). */
+/*
+ * Whether a record kind is one that pf-aggregate writes (aggrec.h);
+ * "thread" is also an input kind, taken by its handler before this.
+ */
 static int is_own_kind(const char *line, size_t len)
 {
 	size_t i;
 
 	for (i = 0; i < agg_defs_nr; i++)
-		if (is_kind(line, len, agg_defs[i]->kind) &&
-		    strcmp(agg_defs[i]->kind, "thread"))
+		if (is_kind(line, len, agg_defs[i]->kind))
 			return 1;
 	return 0;
 }

@@ -38,11 +38,6 @@ static int parse_count(const char *s, uint64_t *out)
 	return parse_u64(s, 10, 0, UINT64_MAX, out);
 }
 
-static char *dup_or_null(const char *s)
-{
-	return s ? xstrdup(s) : NULL;
-}
-
 /*
  * Read record f into v by definition d (aggrec.h): the number of fields
  * read, or -1 after saying the line is bad.
@@ -109,9 +104,9 @@ static void do_line(struct reader *r, char **f, size_t n)
 		return;
 	c.self = v[0].u;
 	c.total = v[2].u;
-	c.file = dup_or_null(v[4].s);
+	c.file = xstrdup_or_null(v[4].s);
 	c.line = (uint32_t)v[5].u;
-	c.function = dup_or_null(v[6].s);
+	c.function = xstrdup_or_null(v[6].s);
 	ALLOC_GROW(p->lines, p->lines_nr + 1, p->lines_alloc);
 	p->lines[p->lines_nr++] = c;
 }
@@ -125,10 +120,10 @@ static void do_callsite(struct reader *r, char **f, size_t n)
 	if (parse(r, &agg_callsite, f, n, v) < 0)
 		return;
 	c.total = v[0].u;
-	c.file = dup_or_null(v[2].s);
+	c.file = xstrdup_or_null(v[2].s);
 	c.line = (uint32_t)v[3].u;
-	c.caller = dup_or_null(v[4].s);
-	c.callee = dup_or_null(v[5].s);
+	c.caller = xstrdup_or_null(v[4].s);
+	c.callee = xstrdup_or_null(v[5].s);
 	ALLOC_GROW(p->callsites, p->callsites_nr + 1, p->callsites_alloc);
 	p->callsites[p->callsites_nr++] = c;
 }
@@ -149,7 +144,7 @@ static void do_thread(struct reader *r, char **f, size_t n)
 	c.jit = v[2].u;
 	c.pid = (uint32_t)v[4].u;
 	c.tid = (uint32_t)v[5].u;
-	c.name = dup_or_null(v[6].s);
+	c.name = xstrdup_or_null(v[6].s);
 	ALLOC_GROW(p->threads, p->threads_nr + 1, p->threads_alloc);
 	p->threads[p->threads_nr++] = c;
 }
@@ -166,9 +161,9 @@ static void do_threadline(struct reader *r, char **f, size_t n)
 	c.line.total = v[2].u;
 	c.pid = (uint32_t)v[4].u;
 	c.tid = (uint32_t)v[5].u;
-	c.line.file = dup_or_null(v[6].s);
+	c.line.file = xstrdup_or_null(v[6].s);
 	c.line.line = (uint32_t)v[7].u;
-	c.line.function = dup_or_null(v[8].s);
+	c.line.function = xstrdup_or_null(v[8].s);
 	ALLOC_GROW(p->threadlines, p->threadlines_nr + 1,
 		   p->threadlines_alloc);
 	p->threadlines[p->threadlines_nr++] = c;
@@ -184,8 +179,8 @@ static void do_outside(struct reader *r, char **f, size_t n)
 		return;
 	c.samples = v[0].u;
 	c.kind = (enum sample_kind)v[2].u;
-	c.object = dup_or_null(v[3].s);
-	c.function = dup_or_null(v[4].s);
+	c.object = xstrdup_or_null(v[3].s);
+	c.function = xstrdup_or_null(v[4].s);
 	ALLOC_GROW(p->outside, p->outside_nr + 1, p->outside_alloc);
 	p->outside[p->outside_nr++] = c;
 }
@@ -219,7 +214,7 @@ static void do_nolines(struct reader *r, char **f, size_t n)
 	}
 	c.samples = v[0].u;
 	c.object = xstrdup(v[2].s);
-	c.name = dup_or_null(v[3].s);
+	c.name = xstrdup_or_null(v[3].s);
 	ALLOC_GROW(p->noline_objects, p->noline_objects_nr + 1,
 		   p->noline_objects_alloc);
 	p->noline_objects[p->noline_objects_nr++] = c;

@@ -37,6 +37,8 @@ void *xmalloc(size_t size);
 void *xcalloc(size_t n, size_t size);
 void *xreallocarray(void *p, size_t n, size_t size);
 char *xstrdup(const char *s);
+/* xstrdup(s), or NULL when s is NULL (a field written "-"). */
+char *xstrdup_or_null(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /*

@@ -403,7 +403,7 @@ static void mark_relocated(Elf *elf, size_t shndx, uint64_t start,
  * agree outside relocations, 1 when they do not, -1 when addr is not in
  * an executable section of o.
  */
-static int check_code(struct jit_set *js, struct jit_object *o, uint64_t addr,
+static int check_code(const struct jit_object *o, uint64_t addr,
 		      const unsigned char *live, size_t len)
 {
 	Elf *elf = elf_memory((char *)o->image, o->size);
@@ -434,7 +434,6 @@ static int check_code(struct jit_set *js, struct jit_object *o, uint64_t addr,
 				ret = 1;
 				break;
 			}
-		js->nr_code_checked += len;
 		free(patched);
 		break;
 	}
@@ -467,12 +466,11 @@ int jit_add_code(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 	o = &js->obj[*slot];
 	if (!o->complete || o->unusable)
 		return 0;	/* nothing to compare with (said elsewhere) */
-	r = check_code(js, o, addr, live, (size_t)got);
+	r = check_code(o, addr, live, (size_t)got);
 	if (r < 0)
 		return -1;
 	if (r > 0 && !o->code_differs) {
 		o->code_differs = 1;
-		js->nr_code_differs++;
 		warn("line %" PRIu64 ": jit object %" PRIu64 ": the code that "
 		     "ran at %" PRIx64 " is not the object's, outside its "
 		     "relocations", lineno, id, addr);

@@ -64,8 +64,6 @@ struct jit_set {
 	size_t nr_complete;	/* objects assembled (usable or not) */
 	size_t nr_unusable;	/* objects warned about */
 	size_t nr_bad_lines;	/* jitdata for no object, IDs used twice */
-	size_t nr_code_checked;	/* jitcode bytes compared with objects */
-	size_t nr_code_differs;	/* objects whose code differed */
 };
 
 /* The executable sections of each good object go to code (owner: the
@@ -87,7 +85,7 @@ int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno);
  * Take a jitcode record (the object's code as it lay in memory, from
  * pf-record) and check it against the object: outside the bytes its
  * relocations patch, the code that ran must be the object's own; where
- * it is not, warn (once per object) and count it in nr_code_differs.
+ * it is not, warn (once per object).
  * Returns 0, or -1 for a malformed record or one outside the object's
  * code (the caller warns).  The bytes are not kept yet.
  */

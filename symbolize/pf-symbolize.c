@@ -268,7 +268,6 @@ static void write_object(struct symbolizer *z, size_t i)
 		return;	/* a bad line: warned about, dropped */
 	if (!o->unusable && !o->examined)
 		session_get(&z->sessions, KIND_JIT, (uint32_t)i);
-	o = &z->jits.obj[i];
 	lines = o->unusable || !o->examined ? OBJECT_BAD : o->lines;
 	printf("object jit:%" PRIu64 " %" PRIu64 " %s ", o->id, o->time,
 	       object_lines_names[lines]);

@@ -134,8 +134,7 @@ test_expect 'a file that is gone: its path, no function, one warning' '
 	grep "^pf-symbolize: cannot read /nonexistent/lib x.so: " gone.err
 '
 test_expect 'JIT code wins over a mapping that covers it' '
-	cc -O1 -g -fno-pic -c -o hot.tmp.o "$HOT" &&
-	objcopy --change-section-address .text=0x7f1200001000 hot.tmp.o hot.o &&
+	hot_object hot.o 0x7f1200001000 &&
 	{ echo "# pf-record 1"; text_map 10 7 7f1200000000 "$T/libhot.so"
 	  sh "$TOP/tests/jit-records.sh" 1 10 hot.o
 	  echo "sample 20 7 7 0 7f1200001000"; } >both.rec &&

@@ -17,9 +17,7 @@ cd "$T" || exit 1
 JIT_RECORDS="sh $TOP/tests/jit-records.sh"
 HOT=$TOP/tests/fixtures/hot.c
 
-cc -O1 -g -fno-pic -c -o hot.tmp.o "$HOT" &&
-objcopy --change-section-address .text=0x7f0000001000 hot.tmp.o hot.o &&
-objcopy --change-section-address .text=0x7f0000011001 hot.tmp.o odd.o &&
+hot_object hot.o 0x7f0000001000 && hot_object odd.o 0x7f0000011001 &&
 cc -O1 -fno-pic -c -o plain.tmp.o "$HOT" &&
 objcopy --change-section-address .text=0x7f0000021000 plain.tmp.o plain.o &&
 objcopy --change-section-address .text=0x7f0000031000 hot.tmp.o far.o &&
