@@ -43,6 +43,22 @@ const struct agg_def agg_insn = {
 	"SAMPLES SAMPLES% KIND OBJECT ADDR FILE LINE FUNCTION", 8,
 };
 
+/* Written by pf-symbolize, passed on by pf-aggregate. */
+const struct agg_def agg_code = {
+	"code", "txxtt", "OBJECT START END HOW NAME", 5,
+};
+const struct agg_def agg_codedata = {
+	"codedata", "txr", "OBJECT ADDR BASE64", 3,
+};
+const struct agg_def agg_span = {
+	"span", "txxttur", "OBJECT START END FUNCTION FILE LINE INLINED", 7,
+};
+
+const struct agg_def *const code_defs[] = {
+	&agg_code, &agg_codedata, &agg_span,
+};
+const size_t code_defs_nr = sizeof(code_defs) / sizeof(code_defs[0]);
+
 const struct agg_def *const agg_defs[] = {
 	&agg_total, &agg_line, &agg_callsite, &agg_function, &agg_thread,
 	&agg_threadline, &agg_outside, &agg_compiling, &agg_nolines,
@@ -82,6 +98,9 @@ void agg_write(FILE *fp, const struct agg_def *d, const union agg_value *v,
 			break;
 		case 't':
 			fput_field(fp, v[i].s);
+			break;
+		case 'r':
+			fputs(v[i].s ? v[i].s : "-", fp);
 			break;
 		case 'k':
 			fputs(sample_kind_names[v[i].u], fp);
@@ -126,6 +145,11 @@ static int parse_field(char type, char *s, union agg_value *v)
 		if (unescape_field(s, &text))
 			return -1;
 		v->s = text;
+		return 0;
+	case 'r':
+		if (!*s)
+			return -1;
+		v->s = s;
 		return 0;
 	case 'k':
 		if (parse_sample_kind(s, &kind))

@@ -1,8 +1,8 @@
 /*
- * aggrec.h - the records of a "pf-aggregate 1" stream, defined once for
- * the tool that writes them (pf-aggregate) and the tools that read them
- * (pf-annotate), so that a field cannot mean one thing to one and
- * another to the other.
+ * aggrec.h - the records of a pf-aggregate stream, defined once for the
+ * tool that writes them (pf-aggregate; pf-symbolize for the code
+ * records) and the tools that read them (pf-annotate), so that a field
+ * cannot mean one thing to one and another to the other.
  *
  * Each kind is a list of fields (docs/FORMAT.md shows the same names):
  *
@@ -12,6 +12,8 @@
  *   number   'u'  a decimal number below 2^32 (a PID, a line)
  *   address  'x'  lower-case hex without 0x (a PC)
  *   text     't'  an escaped field (escape.h); NULL for "-"
+ *   raw      'r'  a field written and read as it is (base64, an inline
+ *                 chain whose entries are escaped already)
  *   kind     'k'  a sample kind (jit native kernel unknown)
  *   ckind    'K'  a compiling kind (compile cache load)
  *
@@ -48,6 +50,14 @@ extern const struct agg_def agg_total, agg_line, agg_callsite,
 /* Every kind above, in the order pf-aggregate writes them. */
 extern const struct agg_def *const agg_defs[];
 extern const size_t agg_defs_nr;
+
+/*
+ * The code of the sampled functions: written by pf-symbolize, passed
+ * on by pf-aggregate, read by pf-annotate --asm.
+ */
+extern const struct agg_def agg_code, agg_codedata, agg_span;
+extern const struct agg_def *const code_defs[];
+extern const size_t code_defs_nr;
 
 /* The definition of kind, or NULL. */
 const struct agg_def *agg_find(const char *kind);

@@ -379,3 +379,98 @@ void describe_address(FILE *fp, struct describe_state *st,
 	free(inner);
 	free(outer);
 }
+
+struct bounds {
+	uint64_t start, end;	/* module addresses */
+	uint64_t *addr;
+	size_t nr, alloc;
+};
+
+static void add_bound(struct bounds *b, uint64_t a)
+{
+	if (a <= b->start || a >= b->end)
+		return;
+	ALLOC_GROW(b->addr, b->nr + 1, b->alloc);
+	b->addr[b->nr++] = a;
+}
+
+/*
+ * Add the starts and ends of the scopes under parent that overlap
+ * [b->start, b->end): where describe_address() may find other frames.
+ */
+static void scope_bounds(Dwarf_Die *parent, Dwarf_Addr bias,
+			 struct bounds *b, int depth)
+{
+	Dwarf_Die child;
+
+	if (depth > MAX_DEPTH || dwarf_child(parent, &child) != 0)
+		return;
+	do {
+		Dwarf_Addr base, lo, hi;
+		ptrdiff_t off = 0;
+		int overlaps = 0;
+
+		switch (dwarf_tag(&child)) {
+		case DW_TAG_subprogram:
+		case DW_TAG_inlined_subroutine:
+		case DW_TAG_entry_point:
+		case DW_TAG_lexical_block:
+		case DW_TAG_try_block:
+		case DW_TAG_catch_block:
+			while ((off = dwarf_ranges(&child, off, &base, &lo,
+						   &hi)) > 0) {
+				if (lo + bias >= b->end || hi + bias <= b->start)
+					continue;
+				overlaps = 1;
+				add_bound(b, lo + bias);
+				add_bound(b, hi + bias);
+			}
+			if (overlaps)
+				scope_bounds(&child, bias, b, depth + 1);
+			break;
+		case DW_TAG_namespace:
+		case DW_TAG_module:
+			scope_bounds(&child, bias, b, depth + 1);
+			break;
+		default:
+			break;
+		}
+	} while (dwarf_siblingof(&child, &child) == 0);
+}
+
+static int cmp_u64(const void *pa, const void *pb)
+{
+	uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+
+	return (a > b) - (a < b);
+}
+
+size_t describe_boundaries(struct describe_state *st, Dwfl_Module *mod,
+			   Dwarf_Addr start, Dwarf_Addr end, uint64_t **out)
+{
+	struct bounds b = { start, end, NULL, 0, 0 };
+	Dwarf_Lines *lines;
+	Dwarf_Die cudie;
+	Dwarf_Addr bias;
+	size_t nlines, i, nr;
+
+	ALLOC_GROW(b.addr, 1, b.alloc);
+	b.addr[b.nr++] = start;
+	if (find_cu(st, mod, start, &cudie, &bias) == 0) {
+		if (dwarf_getsrclines(&cudie, &lines, &nlines) == 0)
+			for (i = 0; i < nlines; i++) {
+				Dwarf_Line *l = dwarf_onesrcline(lines, i);
+				Dwarf_Addr a;
+
+				if (l && dwarf_lineaddr(l, &a) == 0)
+					add_bound(&b, a + bias);
+			}
+		scope_bounds(&cudie, bias, &b, 0);
+	}
+	qsort(b.addr, b.nr, sizeof(*b.addr), cmp_u64);
+	for (i = nr = 0; i < b.nr; i++)
+		if (!nr || b.addr[nr - 1] != b.addr[i])
+			b.addr[nr++] = b.addr[i];
+	*out = b.addr;
+	return nr;
+}

@@ -57,4 +57,14 @@ void describe_address(FILE *fp, struct describe_state *st,
 		      Dwfl_Module *mod, Dwarf_Addr addr,
 		      enum name_source source, enum name_style style);
 
+/*
+ * The addresses in [start, end) (module addresses of mod) where what
+ * describe_address() writes may change: start, the line table's rows
+ * and the bounds of the DWARF scopes there, sorted, each once; in *out
+ * (malloc'd).  Returns how many.  Between two of them (and from the
+ * last to end) every address is described as the first.
+ */
+size_t describe_boundaries(struct describe_state *st, Dwfl_Module *mod,
+			   Dwarf_Addr start, Dwarf_Addr end, uint64_t **out);
+
 #endif

@@ -37,7 +37,7 @@ static void free_chunks(struct jit_chunk *c, size_t n)
 
 void jit_set_release(struct jit_set *js)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < js->nr; i++) {
 		free_chunks(js->obj[i].chunk, js->obj[i].chunk_nr);
@@ -45,6 +45,9 @@ void jit_set_release(struct jit_set *js)
 		free(js->obj[i].name);
 		free(js->obj[i].main_file);
 		free(js->obj[i].main_linkage);
+		for (j = 0; j < js->obj[i].live_nr; j++)
+			free(js->obj[i].live[j].bytes);
+		free(js->obj[i].live);
 	}
 	free_chunks(js->orphan, js->orphan_nr);
 	free(js->obj);
@@ -469,6 +472,12 @@ int jit_add_code(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 	r = check_code(o, addr, live, (size_t)got);
 	if (r < 0)
 		return -1;
+	ALLOC_GROW(o->live, o->live_nr + 1, o->live_alloc);
+	o->live[o->live_nr].addr = addr;
+	o->live[o->live_nr].len = (size_t)got;
+	o->live[o->live_nr].bytes = xmalloc((size_t)got);
+	memcpy(o->live[o->live_nr].bytes, live, (size_t)got);
+	o->live_nr++;
 	if (r > 0 && !o->code_differs) {
 		o->code_differs = 1;
 		warn("line %" PRIu64 ": jit object %" PRIu64 ": the code that "
@@ -476,6 +485,62 @@ int jit_add_code(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 		     "relocations", lineno, id, addr);
 	}
 	return 0;
+}
+
+const char *const code_source_names[] = {
+	[CODE_LIVE] = "live",
+	[CODE_OBJECT] = "object",
+	[CODE_FILE] = "file",
+	[CODE_NONE] = "none",
+};
+
+enum code_source jit_code_bytes(const struct jit_object *o, uint64_t addr,
+				size_t len, unsigned char *out)
+{
+	Elf *elf;
+	Elf_Scn *scn = NULL;
+	unsigned char *covered;
+	enum code_source ret = CODE_NONE;
+	size_t i, j;
+
+	if (!o->complete || o->unusable || !o->image ||
+	    !(elf = elf_memory((char *)o->image, o->size)))
+		return CODE_NONE;
+	while ((scn = elf_nextscn(elf, scn))) {
+		GElf_Shdr sh;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
+		    !(sh.sh_flags & SHF_EXECINSTR) || addr < sh.sh_addr ||
+		    addr - sh.sh_addr > sh.sh_size ||
+		    len > sh.sh_size - (addr - sh.sh_addr))
+			continue;
+		/* index_object() checked the section lies in the image. */
+		memcpy(out, o->image + sh.sh_offset + (addr - sh.sh_addr),
+		       len);
+		ret = CODE_OBJECT;
+		break;
+	}
+	elf_end(elf);
+	if (ret == CODE_NONE || !o->live_nr)
+		return ret;
+	covered = xcalloc(len ? len : 1, 1);
+	for (i = 0; i < o->live_nr; i++) {
+		const struct jit_live *l = &o->live[i];
+		uint64_t lo = l->addr > addr ? l->addr : addr;
+		uint64_t hi = l->addr + l->len < addr + len ? l->addr + l->len
+							     : addr + len;
+
+		if (lo >= hi)
+			continue;
+		memcpy(out + (lo - addr), l->bytes + (lo - l->addr), hi - lo);
+		memset(covered + (lo - addr), 1, hi - lo);
+	}
+	ret = CODE_LIVE;
+	for (j = 0; j < len; j++)
+		if (!covered[j])
+			ret = CODE_OBJECT;
+	free(covered);
+	return ret;
 }
 
 /* Sections of a JIT object are where their headers say. */

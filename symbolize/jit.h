@@ -31,6 +31,13 @@ struct jit_chunk {
 	unsigned char *data;
 };
 
+/* Code as it lay in the process (a jitcode record). */
+struct jit_live {
+	uint64_t addr;
+	size_t len;
+	unsigned char *bytes;
+};
+
 struct jit_object {
 	uint64_t id, time, addr, size;
 	uint64_t lineno;	/* of its jit record, for messages */
@@ -52,6 +59,8 @@ struct jit_object {
 				   its compile unit is a real file */
 	char *main_linkage;	/* the main function's linkage name */
 	int main_line;		/* the main function's declaration line */
+	struct jit_live *live;	/* its jitcode records, in their order */
+	size_t live_nr, live_alloc;
 };
 
 struct jit_set {
@@ -87,9 +96,29 @@ int jit_add_chunk(struct jit_set *js, char **f, size_t n, uint64_t lineno);
  * relocations patch, the code that ran must be the object's own; where
  * it is not, warn (once per object).
  * Returns 0, or -1 for a malformed record or one outside the object's
- * code (the caller warns).  The bytes are not kept yet.
+ * code (the caller warns).  The bytes are kept for jit_code_bytes().
  */
 int jit_add_code(struct jit_set *js, char **f, size_t n, uint64_t lineno);
+
+/* Where the bytes jit_code_bytes() gave came from. */
+enum code_source {
+	CODE_LIVE,	/* as they lay in the process (jitcode records) */
+	CODE_OBJECT,	/* the object's, before relocation: no jitcode */
+	CODE_FILE,	/* a mapped file's (native code) */
+	CODE_NONE,	/* not available */
+};
+
+extern const char *const code_source_names[];
+
+/*
+ * The len bytes of code that ran at process address addr in object o,
+ * into out: the live code where jitcode records cover them, else the
+ * object's own.  Returns CODE_LIVE when the live code covered all of
+ * them, CODE_OBJECT when some came from the object, CODE_NONE when
+ * [addr, addr + len) is not all in one executable section of o.
+ */
+enum code_source jit_code_bytes(const struct jit_object *o, uint64_t addr,
+				size_t len, unsigned char *out);
 
 /*
  * At the end of the input: warn about (and count) the objects that

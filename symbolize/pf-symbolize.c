@@ -17,6 +17,7 @@
  * loops) is given to the function it was made from (region.h), looked
  * up among the objects recorded so far.
  */
+#include "code.h"
 #include "describe.h"
 #include "escape.h"
 #include "jit.h"
@@ -67,6 +68,7 @@ struct symbolizer {
 	struct sym_cache cache;
 	struct region_finder regions;
 	struct session_cache sessions;
+	struct code_writer code_out;
 	uint64_t synced;	/* samples before it can be decided */
 	int synced_now;		/* a sync record came: pass the output on */
 	int at_end;		/* the input is over: decide everything */
@@ -75,10 +77,11 @@ struct symbolizer {
 
 static enum name_style name_style_jit = NAMES_NUMBA;
 static enum name_style name_style_native = NAMES_NATIVE;
+static int write_code = 1;	/* --no-code clears it */
 
 static void usage(FILE *fp)
 {
-	fprintf(fp, "usage: %s [--no-demangle] [FILE]\n", progname);
+	fprintf(fp, "usage: %s [--no-demangle] [--no-code] [FILE]\n", progname);
 }
 
 static void help(void)
@@ -89,9 +92,12 @@ static void help(void)
 	      "with each sample symbolized: KIND OBJECT FUNCTION FILE LINE\n"
 	      "INLINED, from the recorded JIT objects' DWARF and the mapped\n"
 	      "files' symbols, and each jit record replaced by an object\n"
-	      "record: OBJECT TIME LINES (lines, nolines, bad) NAME.\n"
+	      "record: OBJECT TIME LINES (lines, nolines, bad) NAME.  Before\n"
+	      "the first sample in a function come its code, codedata and\n"
+	      "span records: its machine code and each stretch's line.\n"
 	      "\n"
 	      "  -n, --no-demangle  write symbol names as they are\n"
+	      "      --no-code      write no code, codedata or span records\n"
 	      "  -h, --help         show this help\n"
 	      "  -V, --version      show the version\n"
 	      "\n"
@@ -169,11 +175,52 @@ static uint32_t classify(struct symbolizer *z, const struct raw_sample *s)
 	return e;
 }
 
+/* The code records of the function at e's address, when first seen. */
+static void write_function_code(struct symbolizer *z,
+				const struct sym_entry *e, struct session *s)
+{
+	struct code_place p;
+	char object[32];
+
+	if (!write_code || !s->mod)
+		return;
+	memset(&p, 0, sizeof(p));
+	p.kind = e->kind;
+	p.owner = e->owner;
+	p.mod = s->mod;
+	p.st = &s->st;
+	p.pc = e->addr;
+	if (e->kind == KIND_JIT) {
+		const struct jit_object *o = &z->jits.obj[e->owner];
+
+		snprintf(object, sizeof(object), "jit:%" PRIu64, o->id);
+		p.object = object;
+		p.shift = (int64_t)o->shift;
+		p.jit = o;
+		p.source = NAME_FROM_DWARF;
+		p.style = name_style_jit;
+	} else {
+		const struct native_map *m = &z->natives.map[e->owner];
+		const struct native_file *f = &z->natives.file[m->file];
+		Dwarf_Addr addr;
+
+		if (native_address(&z->natives, e->owner, e->addr, &addr))
+			return;
+		p.object = m->path;
+		p.shift = (int64_t)(addr - e->addr);
+		p.elf = f->elf;
+		p.modbias = f->modbias;
+		p.source = NAME_FROM_SYMBOL;
+		p.style = name_style_native;
+	}
+	code_write(&z->code_out, stdout, &p);
+}
+
 /* Describe entry e ("KIND OBJECT FUNCTION FILE LINE INLINED"). */
 static void describe_entry(struct symbolizer *z, struct sym_entry *e)
 {
 	FILE *fp = open_memstream(&e->text, &e->len);
-	struct session *s;
+	struct session *s = NULL;
 	Dwarf_Addr addr;
 
 	if (!fp)
@@ -211,6 +258,8 @@ static void describe_entry(struct symbolizer *z, struct sym_entry *e)
 	}
 	if (fclose(fp) != 0)
 		die(EXIT_FATAL, "out of memory describing an address");
+	if (s)
+		write_function_code(z, e, s);
 }
 
 /* Decimal digits of v, ending at end; returns where they start. */
@@ -415,10 +464,12 @@ static void symbolizer_init(struct symbolizer *z)
 	region_finder_init(&z->regions, &z->jits, name_style_jit);
 	session_cache_init(&z->sessions, &z->jits, &z->natives, &z->regions,
 			   name_style_jit, JIT_SESSIONS);
+	code_writer_init(&z->code_out);
 }
 
 static void symbolizer_release(struct symbolizer *z)
 {
+	code_writer_release(&z->code_out);
 	session_cache_release(&z->sessions);
 	region_finder_release(&z->regions);
 	sym_cache_release(&z->cache);
@@ -434,6 +485,7 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "no-demangle", no_argument, NULL, 'n' },
+		{ "no-code", no_argument, NULL, 'C' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -450,6 +502,9 @@ int main(int argc, char **argv)
 		switch (c) {
 		case 'n':
 			name_style_jit = name_style_native = NAMES_RAW;
+			break;
+		case 'C':
+			write_code = 0;
 			break;
 		case 'h':
 			help();

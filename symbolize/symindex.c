@@ -125,7 +125,8 @@ void symindex_release(struct symindex *ix)
 	memset(ix, 0, sizeof(*ix));
 }
 
-const char *symindex_lookup(const struct symindex *ix, uint64_t addr)
+const struct symindex_entry *symindex_find(const struct symindex *ix,
+					    uint64_t addr)
 {
 	size_t lo = 0, hi = ix->nr, i;
 
@@ -149,7 +150,16 @@ const char *symindex_lookup(const struct symindex *ix, uint64_t addr)
 		if (e->max_end <= addr)
 			break;
 		if (e->end > addr)
-			return e->alias ? e->alias : e->name;
+			return e;
 	}
 	return NULL;
+}
+
+const char *symindex_lookup(const struct symindex *ix, uint64_t addr)
+{
+	const struct symindex_entry *e = symindex_find(ix, addr);
+
+	if (!e)
+		return NULL;
+	return e->alias ? e->alias : e->name;
 }

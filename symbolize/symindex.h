@@ -50,4 +50,8 @@ void symindex_release(struct symindex *ix);
  */
 const char *symindex_lookup(const struct symindex *ix, uint64_t addr);
 
+/* The entry whose symbol symindex_lookup() names for addr, or NULL. */
+const struct symindex_entry *symindex_find(const struct symindex *ix,
+					    uint64_t addr);
+
 #endif

@@ -71,7 +71,7 @@ test_expect 'the object is split over several jitdata records' '
 	test "$(grep -c "^jitdata 1 " hot.rec)" -ge 2
 '
 test_expect 'function, file, line and inline chain match objdump -dl' '
-	"$PFS" hot.rec >hot.out 2>hot.err &&
+	"$PFS" --no-code hot.rec >hot.out 2>hot.err &&
 	test_cmp hot.want hot.out && ! test -s hot.err
 '
 test_expect 'inlined mix names its caller and the line of the call' '
@@ -85,7 +85,7 @@ test_expect 'an address inside an instruction gets its row' '
 	! grep -q "^$next " rows &&
 	{ echo "# pf-record 1"; cat hot.jit;
 	  echo "sample 1 7 7 0 $next"; } >mid.rec &&
-	"$PFS" mid.rec >mid.out &&
+	"$PFS" --no-code mid.rec >mid.out &&
 	grep -q "^sample 1 7 7 0 $next jit jit:1 mix .*/hot.c $MIX cheap_loop@" mid.out
 '
 
@@ -114,10 +114,16 @@ test_expect 'nested inlining at every instruction, as addr2line -i says' '
 	grep -q " leaf [^ ]*/deep.c [0-9]* mid@[^ ]*/deep.c:[0-9]*;top@[^ ]*/deep.c:[0-9]*$" deep.expect &&
 	{ echo "# pf-record 1"; $JIT_RECORDS 1 10 deep.o
 	  sed "s/^/sample 1 7 7 0 /" deep.addrs; } >deep.rec &&
-	"$PFS" deep.rec >deep.out &&
+	"$PFS" --no-code deep.rec >deep.out &&
 	{ echo "# pf-symbolize 1"; echo "object jit:1 10 lines top"
 	  sed "s/^\([^ ]*\) /sample 1 7 7 0 \1 jit jit:1 /" deep.expect; } >deep.want &&
 	test_cmp deep.want deep.out
+'
+test_expect 'span records say of every instruction what its sample says' '
+	"$PFS" deep.rec >deep.code &&
+	grep -q "^code jit:1 " deep.code && grep -q "^span jit:1 " deep.code &&
+	spans_agree deep.code >deep.agree && cat deep.agree &&
+	test "$(cut -d" " -f1 deep.agree)" -eq "$(wc -l <deep.addrs)"
 '
 
 # Two objects at the same address, one after the other: samples go to
@@ -140,7 +146,7 @@ test_expect 'overlapping objects: the one alive at the sample time' '
 	  echo "sample 600 7 7 0 7f0000001000"
 	  echo "sample 600 7 7 0 $entry"
 	  echo "sample 500 7 7 0 7f0000001000"; } >overlap.rec &&
-	"$PFS" overlap.rec >overlap.out &&
+	"$PFS" --no-code overlap.rec >overlap.out &&
 	cat overlap.out &&
 	grep -q "^sample 50 7 7 0 7f0000001000 jit jit:1 cheap_loop " overlap.out &&
 	grep -q "^sample 200 7 7 0 7f0000001000 jit jit:1 cheap_loop " overlap.out &&
@@ -188,8 +194,8 @@ test_expect 'no DWARF: the demangled symbol, FILE - and LINE 0' '
 	  $JIT_RECORDS 4 10 cxx.o
 	  for a in $p $n $f $u $x $t; do echo "sample 20 7 7 0 $a"; done
 	} >nodebug.rec &&
-	"$PFS" nodebug.rec >nodebug.out &&
-	"$PFS" --no-demangle nodebug.rec >raw.out &&
+	"$PFS" --no-code nodebug.rec >nodebug.out &&
+	"$PFS" --no-code --no-demangle nodebug.rec >raw.out &&
 	cat nodebug.out raw.out &&
 	printf "%s\n" "# pf-symbolize 1" \
 		"object jit:3 10 nolines plain_helper" \

@@ -45,7 +45,7 @@ test_expect 'a shared library with DWARF: lines and inline chains' '
 		echo "sample 20 7 7 0 $pc native $T/libhot.so $fn $file $line $inl" >>lib.want
 	done <rows &&
 	cat lib.rec &&
-	"$PFS" lib.rec >lib.out 2>lib.err && ! test -s lib.err &&
+	"$PFS" --no-code lib.rec >lib.out 2>lib.err && ! test -s lib.err &&
 	test_cmp lib.want lib.out
 '
 
@@ -64,7 +64,7 @@ test_expect 'libc: the dynamic symbols at their run-time addresses' '
 	  while read addr name; do
 		echo "sample 20 7 7 0 $(at 7f5500000000 $addr)"; done <libc.syms
 	} >libc.rec &&
-	"$PFS" libc.rec >libc.out 2>libc.err && ! test -s libc.err &&
+	"$PFS" --no-code libc.rec >libc.out 2>libc.err && ! test -s libc.err &&
 	cat libc.out &&
 	awk "{ print \$2 }" libc.syms >libc.want &&
 	# the symbol is FUNCTION, or the outermost caller when inlined
@@ -83,9 +83,9 @@ test_expect 'C++ symbols are demangled (libstdc++)' '
 	test -n "$a" &&
 	{ echo "# pf-record 1"; text_map 10 7 7f6600000000 "$CXXLIB"
 	  echo "sample 20 7 7 0 $(at 7f6600000000 $a)"; } >cxx.rec &&
-	"$PFS" cxx.rec >cxx.out && cat cxx.out &&
+	"$PFS" --no-code cxx.rec >cxx.out && cat cxx.out &&
 	grep -q " native $CXXLIB std::thread::detach() " cxx.out &&
-	"$PFS" --no-demangle cxx.rec >cxxraw.out &&
+	"$PFS" --no-code --no-demangle cxx.rec >cxxraw.out &&
 	grep -q " native $CXXLIB _ZNSt6thread6detachEv " cxxraw.out
 '
 
@@ -107,7 +107,7 @@ test_expect 'the mapping of the sample'"'"'s process, alive at its time' '
 	  echo "sample 5 7 7 0 $a"
 	  echo "sample 20 8 8 0 $l"
 	  echo "sample 20 8 8 0 $a"; } >time.rec &&
-	"$PFS" time.rec >time.out && cat time.out &&
+	"$PFS" --no-code time.rec >time.out && cat time.out &&
 	grep -q "^sample 20 7 7 0 $a native $T/libhot.so cheap_loop " time.out &&
 	grep -q "^sample 600 7 7 0 $a native $LIBC " time.out &&
 	grep -q "^sample 5 7 7 0 $a native $T/libhot.so cheap_loop " time.out &&
@@ -123,7 +123,7 @@ test_expect 'a file that is gone: its path, no function, one warning' '
 	  echo "sample 20 7 7 0 400010"
 	  echo "sample 20 7 7 0 500020"
 	  echo "sample 20 7 7 0 600030"; } >gone.rec &&
-	"$PFS" gone.rec >gone.out 2>gone.err &&
+	"$PFS" --no-code gone.rec >gone.out 2>gone.err &&
 	cat gone.out gone.err &&
 	printf "%s\n" "# pf-symbolize 1" \
 		"sample 20 7 7 0 400010 native /nonexistent/lib%20x.so - - 0 -" \
@@ -138,7 +138,7 @@ test_expect 'JIT code wins over a mapping that covers it' '
 	{ echo "# pf-record 1"; text_map 10 7 7f1200000000 "$T/libhot.so"
 	  sh "$TOP/tests/jit-records.sh" 1 10 hot.o
 	  echo "sample 20 7 7 0 7f1200001000"; } >both.rec &&
-	"$PFS" both.rec >both.out &&
+	"$PFS" --no-code both.rec >both.out &&
 	grep -q "^sample 20 7 7 0 7f1200001000 jit jit:1 cheap_loop " both.out
 '
 done_testing

@@ -150,7 +150,7 @@ test_expect 'Numba registered objects with DWARF for the script' '
 	grep -q " $T/kern.py $(line_of INNER)$" rows
 '
 test_expect 'Python names, the script and its lines, as objdump -dl' '
-	"$PFS" numba.rec >numba.out 2>numba.err &&
+	"$PFS" --no-code numba.rec >numba.out 2>numba.err &&
 	! test -s numba.err &&
 	test_cmp numba.want numba.out
 '
@@ -165,7 +165,7 @@ test_expect 'every instruction of every object, as binutils addr2line -i says' '
 		sh "$TOP/tests/jit-records.sh" $id 500 $obj >>every.rec ||
 			{ echo "cannot make the records of $obj"; return 1; }
 	done &&
-	{ "$PFS" every.rec >every.out || { echo "pf-symbolize: exit $?"; false; }; } &&
+	{ "$PFS" --no-code every.rec >every.out || { echo "pf-symbolize: exit $?"; false; }; } &&
 	# FILE LINE INLINED of each, and FUNCTION where it is the script'"'"'s
 	# (addr2line names the padding after a function after it, by the
 	# nearest symbol; pf-symbolize says "-" there)
@@ -185,6 +185,12 @@ test_expect 'every instruction of every object, as binutils addr2line -i says' '
 	n=$(wc -l <every.want) && echo "$n addresses" && test "$n" -gt 100 &&
 	grep -c "^[0-9a-f]* [a-z]" every.want
 '
+test_expect 'span records say of every instruction of Numba code what its sample says' '
+	"$PFS" every.rec >every.code &&
+	spans_agree every.code >every.agree && cat every.agree &&
+	n=$(grep -c "^sample " every.code) &&
+	test "$(cut -d" " -f1 every.agree)" -ge $((n * 9 / 10))
+'
 test_expect 'the hot lines come out with their function' '
 	grep -q " jit jit:[0-9]* kernel $T/kern.py $(line_of MOD) -$" numba.out &&
 	grep -q " jit jit:[0-9]* helper $T/kern.py $(line_of HELPER) -$" numba.out &&
@@ -200,7 +206,7 @@ test_expect 'Numba code without DWARF: the readable symbol' '
 	{ echo "# pf-record 1"
 	  for obj in obj.*; do sh "$TOP/tests/jit-records.sh" ${obj#obj.} 500 $obj; done
 	  echo "sample 1000 7 7 0 $w"; echo "sample 1000 7 7 0 $r"; } >wrap.rec &&
-	"$PFS" wrap.rec >wrap.out && cat wrap.out &&
+	"$PFS" --no-code wrap.rec >wrap.out && cat wrap.out &&
 	grep -q "^sample 1000 7 7 0 $w jit jit:[0-9]* cpython.__main__.kernel(Array<double,1,C,mutable,aligned>) - 0 -$" wrap.out &&
 	grep -q "^sample 1000 7 7 0 $r jit jit:[0-9]* NRT_incref - 0 -$" wrap.out
 '

@@ -119,7 +119,7 @@ test_expect 'the objects are what the tests need' '
 } >all.rec
 
 test_expect 'each jit record becomes an object record, in place' '
-	test_must_fail 1 "$PFS" all.rec >all.out 2>all.err &&
+	test_must_fail 1 "$PFS" --no-code all.rec >all.out 2>all.err &&
 	cat all.err &&
 	grep -v "^sample " all.out >objects &&
 	cat >objects.want <<-EOT &&
@@ -160,13 +160,13 @@ test_expect 'the samples are symbolized as before' '
 	grep -x "sample 1200 7 7 0 $ODD jit jit:6 good_main $T/good.c 8 -" all.out
 '
 test_expect '--no-demangle: NAME as in the symbol table' '
-	test_must_fail 1 "$PFS" --no-demangle all.rec >raw.out 2>/dev/null &&
+	test_must_fail 1 "$PFS" --no-code --no-demangle all.rec >raw.out 2>/dev/null &&
 	grep -x "object jit:2 200 nolines $PLAIN_RAW" raw.out &&
 	grep -x "object jit:1 100 lines good_main" raw.out
 '
 test_expect 'an object record in a recording is a bad line' '
 	printf "%s\n" "# pf-record 1" "object jit:1 1 nolines f" "meta pid 1" >obj.rec &&
-	test_must_fail 1 "$PFS" obj.rec >obj.out 2>obj.err &&
+	test_must_fail 1 "$PFS" --no-code obj.rec >obj.out 2>obj.err &&
 	grep -x "pf-symbolize: line 2: object record in a pf-record stream" obj.err &&
 	printf "%s\n" "# pf-symbolize 1" "meta pid 1" >obj.want &&
 	test_cmp obj.want obj.out

@@ -29,4 +29,19 @@ test_expect 'what pf-aggregate writes has exactly the defined number of fields' 
 	     \$1 in n { seen[\$1]++; if (NF - 1 != n[\$1]) { print \"bad: \" \$0; bad++ } }
 	     END { exit bad > 0 || !seen[\"total\"] || !seen[\"line\"] }" "$T/a.agg"
 '
+test_expect 'the code records pf-symbolize writes are in its section of FORMAT.md' '
+	"$LIST" --list-code >"$T/cdefs" && test "$(wc -l <"$T/cdefs")" -eq 3 &&
+	sed -n "/^## .pf-symbolize 1/,/^## /p" "$DOC" >"$T/symsection" &&
+	while IFS="	" read -r kind names; do
+		grep -qF "| \`$kind\` | \`$names\` |" "$T/symsection" ||
+			{ echo "FORMAT.md: no row | \`$kind\` | \`$names\` |"; exit 1; }
+	done <"$T/cdefs"
+'
+test_expect 'what pf-symbolize writes of them has exactly the defined fields' '
+	pf-record -q -F 1000 -o "$T/fx.rec" -- "$TOP/tests/fixtures/jitfixture" run 0.3 >/dev/null &&
+	pf-symbolize "$T/fx.rec" >"$T/fx.sym" &&
+	awk -v defs="$T/cdefs" "BEGIN { while ((getline l < defs) > 0) { split(l, p, \"\\t\"); n[p[1]] = split(p[2], x, \" \") } }
+	     \$1 in n { seen[\$1]++; if (NF - 1 != n[\$1]) { print \"bad: \" \$0; bad++ } }
+	     END { exit bad > 0 || !seen[\"code\"] || !seen[\"codedata\"] || !seen[\"span\"] }" "$T/fx.sym"
+'
 done_testing

@@ -169,4 +169,52 @@ test_expect 'jitcode for no object, or outside its code, is a bad line' '
 	test_must_fail 1 pf-symbolize "$T/badcode.rec" >/dev/null 2>"$T/badcode.err" &&
 	grep -c "bad jitcode record" "$T/badcode.err" | grep -qx 2
 '
+
+# code, codedata and span records: the code of each sampled function,
+# written before its first sample, and what each stretch of it is.
+test_expect 'code records: each sampled fixture function once, with the bytes that ran' '
+	grep "^code jit:1 " "$T/fx.sym" | cut -d" " -f5,6 | sort >"$T/code.fns" &&
+	printf "live cheap_loop\nlive dear_loop\n" >"$T/code.want" &&
+	test_cmp "$T/code.want" "$T/code.fns" &&
+	base=$(grep "^jitcode 1 " "$T/fx.rec" | head -n 1 | cut -d" " -f3) &&
+	for start in $(grep "^code jit:1 " "$T/fx.sym" | cut -d" " -f3); do
+		grep "^codedata jit:1 $start " "$T/fx.sym" | cut -d" " -f4 | base64 -d >"$T/fn.bin" &&
+		end=$(grep "^code jit:1 $start " "$T/fx.sym" | cut -d" " -f4) &&
+		test "$(wc -c <"$T/fn.bin")" -eq $((0x$end - 0x$start)) &&
+		dd if="$T/text.bin" of="$T/want.bin" bs=1 skip=$((0x$start - 0x$base)) \
+			count=$((0x$end - 0x$start)) 2>/dev/null &&
+		cmp "$T/want.bin" "$T/fn.bin" || exit 1
+	done
+'
+test_expect 'code records come before the first sample in their function' '
+	awk "\$1 == \"code\" { seen[\$6] = 1 }
+	     \$1 == \"sample\" && \$7 == \"jit\" && !(\$9 in seen) && \$9 != \"mix\" { bad++ }
+	     \$1 == \"sample\" && \$7 == \"jit\" && \$9 == \"mix\" { split(\$12, c, \"@\"); if (!(c[1] in seen)) bad++ }
+	     END { exit bad > 0 }" "$T/fx.sym"
+'
+test_expect 'the spans of a function tile its code, and say what each sample says' '
+	awk "function h(x,  s) { s = sprintf(\"%16s\", x); gsub(/ /, \"0\", s); return \"x\" s }
+	     \$1 == \"code\" { e = h(\$4); at = h(\$3) }
+	     \$1 == \"span\" { if (h(\$3) != at || h(\$4) > e) bad++; at = h(\$4) }
+	     END { exit bad > 0 }" "$T/fx.sym" &&
+	spans_agree "$T/fx.sym" >"$T/agree" && cat "$T/agree" &&
+	n=$(grep -c "^sample .* jit jit:1 " "$T/fx.sym") &&
+	test "$(cut -d" " -f1 "$T/agree")" -ge "$n"
+'
+test_expect 'the flipped byte is in the code record: it is what ran' '
+	grep "^codedata jit:1 " "$T/flip.sym" >"$T/flip.code" &&
+	grep "^codedata jit:1 " "$T/fx.sym" >"$T/fx.code" &&
+	! cmp -s "$T/flip.code" "$T/fx.code" &&
+	grep -v "^code" "$T/flip.sym" | grep -v "^span" >"$T/flip.rest" &&
+	grep -v "^code" "$T/fx.sym" | grep -v "^span" >"$T/fx.rest" &&
+	test_cmp "$T/fx.rest" "$T/flip.rest"
+'
+test_expect 'without jitcode records the code is the object'"'"'s own; --no-code writes none' '
+	grep -v "^jitcode " "$T/fx.rec" >"$T/nolive.rec" &&
+	pf-symbolize "$T/nolive.rec" >"$T/nolive.sym" &&
+	grep "^code jit:1 " "$T/nolive.sym" | cut -d" " -f5 | sort -u | grep -qx object &&
+	pf-symbolize --no-code "$T/fx.rec" >"$T/nocode.sym" &&
+	! grep -q "^code\|^span" "$T/nocode.sym" &&
+	test_cmp "$T/fx.rest" "$T/nocode.sym"
+'
 done_testing

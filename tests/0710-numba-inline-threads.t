@@ -27,7 +27,7 @@ test_expect 'inlined.py: helper samples carry the call site (else nothing is tes
 '
 
 test_expect 'inlined.py: a callsite record, as many samples as the chains say' '
-	n=$(grep -c " helper [^ ]*inlined.py [0-9]* caller@[^ ]*inlined.py:$call\$" "$T/inl.sym") &&
+	n=$(grep "^sample " "$T/inl.sym" | grep -c " helper [^ ]*inlined.py [0-9]* caller@[^ ]*inlined.py:$call\$") &&
 	grep "^callsite $n [0-9.]* [^ ]*inlined.py $call caller helper\$" "$T/inl.agg" &&
 	awk -v c="$call" "\$1 == \"line\" && \$6 ~ /inlined.py\$/ && \$7 == c { t = \$4 }
 		\$1 == \"callsite\" && \$4 ~ /inlined.py\$/ && \$5 == c { s = \$2 }
@@ -57,6 +57,10 @@ test_expect 'prange.py: record, symbolize, aggregate --per-thread' '
 	pf-record -q -F 1000 -o "$T/par.rec" -- "$py" "$prog/prange.py" 1 >/dev/null 2>"$T/par.err" &&
 	pf-symbolize "$T/par.rec" >"$T/par.sym" &&
 	pf-aggregate --per-thread "$T/par.sym" >"$T/par.agg"
+'
+test_expect 'prange.py and inlined.py: spans say what the samples say' '
+	spans_agree "$T/inl.sym" && spans_agree "$T/par.sym" >"$T/par.agree" &&
+	cat "$T/par.agree" && test "$(cut -d" " -f1 "$T/par.agree")" -gt 0
 '
 
 test_expect 'prange.py: two threads ran JIT code' '

@@ -86,3 +86,19 @@ hot_object() {
 	{ [ -f hot.tmp.o ] || cc -O1 -g -fno-pic -c -o hot.tmp.o "$TOP/tests/fixtures/hot.c"; } &&
 	objcopy --change-section-address .text="$2" hot.tmp.o "$1"
 }
+
+# spans_agree SYM: every sample of pf-symbolize output SYM that lies in
+# a span record's range is described by it exactly as the sample is
+# (FUNCTION FILE LINE INLINED).  Prints "N samples in spans, M bad" and
+# fails when M > 0; the caller checks N.  Addresses are padded to 16
+# hex digits and prefixed with x, to be sorted and compared as text
+# ("0000000000522e46" would otherwise be a number with an exponent).
+spans_agree() {
+	awk 'function h(x,  s) { s = sprintf("%16s", x); gsub(/ /, "0", s); return "x" s }
+	     $1 == "span" { print $2, h($3), 0, h($4), $5, $6, $7, $8 }
+	     $1 == "sample" && ($7 == "jit" || $7 == "native") { print $8, h($6), 1, $9, $10, $11, $12 }' "$1" |
+	LC_ALL=C sort -s -k1,1 -k2,2 -k3,3n |
+	awk '$3 == 0 { obj = $1; end = $4; d = $5 " " $6 " " $7 " " $8; next }
+	     $1 == obj && $2 < end { n++; if ($4 " " $5 " " $6 " " $7 != d) { bad++; if (bad < 5) print "differs: " $0 " span: " d } }
+	     END { print n + 0, "samples in spans,", bad + 0, "bad"; exit bad > 0 }'
+}

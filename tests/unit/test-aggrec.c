@@ -83,9 +83,20 @@ int main(int argc, char **argv)
 			printf("%s\t%s\n", agg_defs[i]->kind, agg_defs[i]->names);
 		return 0;
 	}
+	/* --list-code: the same for the code records of pf-symbolize. */
+	if (argc > 1 && !strcmp(argv[1], "--list-code")) {
+		for (i = 0; i < code_defs_nr; i++)
+			printf("%s\t%s\n", code_defs[i]->kind, code_defs[i]->names);
+		return 0;
+	}
 	for (i = 0; i < agg_defs_nr; i++)
 		if (!well_formed(agg_defs[i])) {
 			printf("# %s: types and names disagree\n", agg_defs[i]->kind);
+			ok_all = 0;
+		}
+	for (i = 0; i < code_defs_nr; i++)
+		if (!well_formed(code_defs[i])) {
+			printf("# %s: types and names disagree\n", code_defs[i]->kind);
 			ok_all = 0;
 		}
 	ok(ok_all, "every definition names each of its fields, percents after counts");
