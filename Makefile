@@ -46,7 +46,7 @@ symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_L
 aggregate/pf-aggregate: $(patsubst %.c,%.o,$(wildcard aggregate/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
 annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CS_LIBS)
 
 # Test programs: C unit tests of common/ and the JIT fixture.
 UNIT_TESTS = $(patsubst %.c,%,$(wildcard tests/unit/*.c))

@@ -31,6 +31,7 @@ struct file_group {
 
 struct listing {
 	const struct listing_options *opt;
+	const struct listing_input *in;
 	const struct callsite_index *callsites;
 	uint64_t samples;
 	int width;		/* of the count column */
@@ -301,6 +302,15 @@ static void print_function_header(const struct listing *l,
 	putchar('\n');
 }
 
+/* With --asm: the instructions of a line that has samples (or any). */
+static void print_instructions(const struct listing *l,
+			       const struct function_group *f, uint32_t line,
+			       uint64_t self)
+{
+	if (l->in->asm_view && (self || l->in->asm_full))
+		asm_print_line(l->in->asm_view, f->file, line, f->function);
+}
+
 static void print_function(const struct listing *l,
 			   const struct function_group *f,
 			   const struct line_count *lines,
@@ -318,6 +328,7 @@ static void print_function(const struct listing *l,
 			snprintf(missing, sizeof(missing), "line %" PRIu32,
 				 c->line);
 			print_row(l, f, c, missing, strlen(missing));
+			print_instructions(l, f, c->line, c->self);
 			continue;
 		}
 		/* The lines without samples before this one. */
@@ -333,7 +344,16 @@ static void print_function(const struct listing *l,
 				 c->line);
 			print_row(l, f, c, missing, strlen(missing));
 		}
+		print_instructions(l, f, c->line, c->self);
 		next = c->line + 1;
+	}
+	if (l->in->asm_view &&
+	    (l->in->asm_full ||
+	     (l->samples && 100.0 * (double)f->noline_self /
+					    (double)l->samples >=
+				    l->opt->min_percent))) {
+		printf("%*s | (at no source line)\n", l->width, "");
+		print_instructions(l, f, 0, f->noline_self);
 	}
 }
 
@@ -378,7 +398,8 @@ static void print_noline_headers(const struct listing *l,
 size_t print_listing(const struct listing_input *in,
 		     const struct listing_options *opt)
 {
-	struct listing l = { opt, in->callsites, in->samples, 6, NULL, NULL };
+	struct listing l = { opt, in, in->callsites, in->samples, 6, NULL,
+			     NULL };
 	struct line_count *lines;
 	struct function_group *funcs;
 	struct file_group *files;

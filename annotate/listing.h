@@ -10,6 +10,7 @@
 #ifndef PF_ANNOTATE_LISTING_H
 #define PF_ANNOTATE_LISTING_H
 
+#include "asm.h"
 #include "callsites.h"
 #include "nolines.h"
 #include "profile.h"
@@ -29,6 +30,9 @@ struct listing_input {
 	const struct callsite_index *callsites;	/* NULL: no marks */
 	const struct noline_function *nolines;	/* most samples first */
 	size_t nolines_nr;
+	struct asm_view *asm_view;	/* NULL: no instructions */
+	int asm_full;		/* instructions of every line, not only
+				   of those with samples */
 };
 
 /*

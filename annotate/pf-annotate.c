@@ -247,6 +247,8 @@ struct annotate {
 	struct thread_info *threads;
 	size_t threads_nr;
 	int code;
+	int asm_mode;		/* 0 none, 1 --asm (Intel), 2 --asm=att */
+	const char *function;	/* --function NAME, or NULL */
 };
 
 static void print_hidden(const struct annotate *a, size_t hidden)
@@ -276,12 +278,139 @@ static int lines_missing(const struct annotate *a, size_t lines_nr)
 }
 
 /* The listing of all samples. */
+/* The instruction view, over the functions selected (NULL: all). */
+static struct asm_view *open_asm(struct annotate *a,
+				 const unsigned char *selected)
+{
+	struct asm_options o;
+	int digits = snprintf(NULL, 0, "%" PRIu64, a->profile.samples);
+	struct asm_view *v;
+
+	memset(&o, 0, sizeof(o));
+	o.att = a->asm_mode == 2;
+	o.full = selected != NULL;
+	o.numbers = a->opt.numbers;
+	o.samples = a->profile.samples;
+	o.width = a->opt.numbers && digits > 6 ? digits : 6;
+	o.selected = selected;
+	if (!(v = asm_view_new(&a->profile.code, &o)))
+		a->code = EXIT_PARTIAL;
+	else
+		asm_print_legend();
+	return v;
+}
+
+static int same_line(const struct line_count *c, const struct code_span *sp)
+{
+	return c->line == sp->line && !cmp_string(c->function, sp->function) &&
+	       (sp->line == 0 || !cmp_string(c->file, sp->file));
+}
+
+/*
+ * --function NAME: the machine code that holds NAME (a function of that
+ * name, or code of NAME inlined into another), every line of it with or
+ * without samples; native functions after the listing, instruction by
+ * instruction.
+ */
+static void annotate_function(struct annotate *a)
+{
+	struct profile *p = &a->profile;
+	const struct code_set *cs = &p->code;
+	unsigned char *selected = xcalloc(cs->fn_nr + 1, 1);
+	struct listing_input in = { NULL, 0, p->samples, &a->callsites, NULL,
+				    0, NULL, 1 };
+	struct listing_options opt = a->opt;
+	struct line_count *lines = NULL;
+	size_t i, j, nr = 0, alloc = 0, jit = 0, native = 0;
+	struct asm_view *view;
+
+	for (i = 0; i < cs->fn_nr; i++)
+		if (cs->fn[i].name && !strcmp(cs->fn[i].name, a->function))
+			selected[i] = 1;
+	for (i = 0; i < cs->span_nr; i++)
+		if (cs->span[i].function &&
+		    !strcmp(cs->span[i].function, a->function))
+			selected[cs->span[i].fn] = 1;
+	for (i = 0; i < cs->fn_nr; i++)
+		if (selected[i])
+			cs->fn[i].native ? native++ : jit++;
+	if (!jit && !native) {
+		warn("--function %s: no such function in the code records "
+		     "(only functions with samples have them)", a->function);
+		a->code = EXIT_PARTIAL;
+		free(selected);
+		return;
+	}
+	/* Every line of the selected JIT code, with its counts if any. */
+	for (i = 0; i < cs->span_nr; i++) {
+		const struct code_span *sp = &cs->span[i];
+		struct line_count c;
+
+		if (!selected[sp->fn] || cs->fn[sp->fn].native)
+			continue;
+		for (j = 0; j < nr && !same_line(&lines[j], sp); j++)
+			;
+		if (j < nr)
+			continue;
+		memset(&c, 0, sizeof(c));
+		c.file = sp->file;
+		c.line = sp->line;
+		c.function = sp->function;
+		for (j = 0; j < p->lines_nr; j++)
+			if (same_line(&p->lines[j], sp)) {
+				c = p->lines[j];
+				break;
+			}
+		ALLOC_GROW(lines, nr + 1, alloc);
+		lines[nr++] = c;
+	}
+	/* Code at no source line goes to the file its function's lines name. */
+	for (i = 0; i < nr; i++)
+		if (!lines[i].line && !lines[i].file)
+			for (j = 0; j < nr; j++)
+				if (lines[j].line && lines[j].file &&
+				    !cmp_string(lines[j].function,
+						lines[i].function)) {
+					lines[i].file = lines[j].file;
+					break;
+				}
+	view = open_asm(a, selected);
+	if (view && nr) {
+		in.lines = lines;
+		in.lines_nr = nr;
+		in.asm_view = view;
+		opt.min_percent = 0;
+		print_listing(&in, &opt);
+	}
+	for (i = 0; view && i < cs->fn_nr; i++) {
+		const struct code_function *f = &cs->fn[i];
+		uint64_t n;
+
+		if (!selected[i] || !f->native)
+			continue;
+		n = asm_function_samples(view, i);
+		printf("## %s (%s, native code), ", f->name ? f->name : "-",
+		       f->object);
+		if (a->opt.numbers)
+			printf("%" PRIu64 "\n", n);
+		else
+			printf("%.1f%%\n", p->samples ? 100.0 * (double)n /
+							     (double)p->samples
+						       : 0.0);
+		asm_print_function(view, i);
+	}
+	asm_view_free(view);
+	free(lines);
+	free(selected);
+}
+
 static void annotate_all(struct annotate *a)
 {
 	struct profile *p = &a->profile;
 	struct listing_input in = { p->lines, p->lines_nr, p->samples,
 				    &a->callsites, a->nolines,
-				    a->nolines_nr };
+				    a->nolines_nr, NULL, 0 };
+	struct asm_view *view = a->asm_mode ? open_asm(a, NULL) : NULL;
 
 	if (lines_missing(a, p->lines_nr)) {
 		/* Unless they were all bad, pf-aggregate was not asked. */
@@ -289,7 +418,12 @@ static void annotate_all(struct annotate *a)
 			": run pf-aggregate with -g line");
 		a->code = EXIT_PARTIAL;
 	}
+	if (view && !p->code.fn_nr)
+		puts("# --asm: the stream has no code records (pf-symbolize "
+		     "--no-code, or an older pf-symbolize)");
+	in.asm_view = view;
 	print_hidden(a, print_listing(&in, &a->opt));
+	asm_view_free(view);
 }
 
 /* The listing of thread t, in percentages of its samples. */
@@ -297,7 +431,7 @@ static void annotate_thread(struct annotate *a, const struct thread_info *t,
 			    int any_pid)
 {
 	struct listing_input in = { NULL, 0, thread_samples(t),
-				    &a->callsites, NULL, 0 };
+				    &a->callsites, NULL, 0, NULL, 0 };
 	struct line_count *lines = thread_lines(&a->profile, t, any_pid,
 						&in.lines_nr);
 
@@ -347,7 +481,7 @@ static void annotate_threads(struct annotate *a, uint32_t tid, int each)
 	}
 }
 
-enum { OPT_EACH_THREAD = 256 };
+enum { OPT_EACH_THREAD = 256, OPT_ASM };
 
 int main(int argc, char **argv)
 {
@@ -356,6 +490,8 @@ int main(int argc, char **argv)
 		{ "numbers", no_argument, NULL, 'n' },
 		{ "thread", required_argument, NULL, 't' },
 		{ "each-thread", no_argument, NULL, OPT_EACH_THREAD },
+		{ "asm", optional_argument, NULL, OPT_ASM },
+		{ "function", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -370,7 +506,7 @@ int main(int argc, char **argv)
 	progname = "pf-annotate";
 	memset(&a, 0, sizeof(a));
 	a.opt.min_percent = 0.5;
-	while ((opt_char = getopt_long(argc, argv, "m:nt:hV", longopts,
+	while ((opt_char = getopt_long(argc, argv, "m:nt:f:hV", longopts,
 				       NULL)) != -1) {
 		switch (opt_char) {
 		case 'm':
@@ -386,6 +522,20 @@ int main(int argc, char **argv)
 			break;
 		case OPT_EACH_THREAD:
 			each_thread = 1;
+			break;
+		case OPT_ASM:
+			if (!optarg || !strcmp(optarg, "intel")) {
+				a.asm_mode = 1;
+			} else if (!strcmp(optarg, "att")) {
+				a.asm_mode = 2;
+			} else {
+				warn("option --asm: '%s' is not intel or att",
+				     optarg);
+				usage(EXIT_USAGE);
+			}
+			break;
+		case 'f':
+			a.function = optarg;
 			break;
 		case 'h':
 			usage(0);
@@ -403,8 +553,15 @@ int main(int argc, char **argv)
 		warn("--thread and --each-thread exclude each other");
 		usage(EXIT_USAGE);
 	}
+	if (a.function && !a.asm_mode)
+		a.asm_mode = 1;	/* --function is an instruction view */
+	if (a.asm_mode && (one_thread || each_thread)) {
+		warn("--asm shows the samples of all threads: not with "
+		     "--thread or --each-thread");
+		usage(EXIT_USAGE);
+	}
 	fp = input_open(argv[optind], &path);
-	profile_read(p, fp, path);
+	profile_read(p, fp, path, a.asm_mode != 0);
 	input_close(fp);
 
 	a.nolines = noline_functions(p, &a.nolines_nr);
@@ -414,10 +571,12 @@ int main(int argc, char **argv)
 	print_header(p, a.nolines, a.nolines_nr, a.opt.min_percent);
 	print_outside(p);
 	print_thread_summary(a.threads, a.threads_nr);
-	if (!p->by_kind[KIND_JIT])
+	if (!p->by_kind[KIND_JIT] && !a.function)
 		puts("# no samples hit JIT code");
 	else if (one_thread || each_thread)
 		annotate_threads(&a, tid, each_thread);
+	else if (a.function)
+		annotate_function(&a);
 	else
 		annotate_all(&a);
 	if (p->bad_lines) {

@@ -330,6 +330,17 @@ static void do_exit(struct reader *r, char **f, size_t n)
 	p->exit_how = xstrdup(how);
 }
 
+static void do_code(struct reader *r, char **f, size_t n)
+{
+	const char *why = NULL;
+	char what[96];
+
+	if (code_set_take(&r->profile->code, f, n, &why) == 0)
+		return;
+	snprintf(what, sizeof(what), "bad %s record (%s)", f[0], why);
+	bad_line(r, what);
+}
+
 static void process_line(struct reader *r)
 {
 	struct line_reader *lr = &r->lr;
@@ -374,14 +385,21 @@ static void process_line(struct reader *r)
 		do_compiling(r, f, n);
 	else if (!strcmp(f[0], "exit"))
 		do_exit(r, f, n);
+	else if (r->profile->have_code &&
+		 (!strcmp(f[0], "insn") || !strcmp(f[0], "code") ||
+		  !strcmp(f[0], "codedata") || !strcmp(f[0], "span")))
+		do_code(r, f, n);
 	/* Anything else (function, unknown kinds) is not shown. */
 }
 
-void profile_read(struct profile *p, FILE *fp, const char *name)
+void profile_read(struct profile *p, FILE *fp, const char *name,
+		  int want_code)
 {
 	struct reader r;
 
 	memset(p, 0, sizeof(*p));
+	p->have_code = want_code;
+	code_set_init(&p->code);
 	memset(&r, 0, sizeof(r));
 	r.profile = p;
 	line_reader_init(&r.lr, fp, name);
@@ -432,5 +450,6 @@ void profile_release(struct profile *p)
 	free(p->command);
 	free(p->lines_mode);
 	free(p->exit_how);
+	code_set_release(&p->code);
 	memset(p, 0, sizeof(*p));
 }

@@ -12,6 +12,7 @@
 #ifndef PF_ANNOTATE_PROFILE_H
 #define PF_ANNOTATE_PROFILE_H
 
+#include "codeset.h"
 #include "record.h"
 
 #include <stddef.h>
@@ -93,9 +94,13 @@ struct profile {
 	char *exit_how;		/* exit HOW, or NULL without an exit record */
 	uint64_t exit_status;
 	uint64_t bad_lines;
+	int have_code;		/* code is read (want_code) */
+	struct code_set code;	/* insn and code records, with want_code */
 };
 
-void profile_read(struct profile *p, FILE *fp, const char *name);
+/* With want_code, also the insn, code, codedata and span records. */
+void profile_read(struct profile *p, FILE *fp, const char *name,
+		  int want_code);
 void profile_release(struct profile *p);
 
 #endif
