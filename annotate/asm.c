@@ -363,6 +363,7 @@ struct block {
 	uint64_t start, end;
 	uint64_t samples;
 	uint64_t hottest;	/* samples of its hottest instruction */
+	int missing;		/* some of its bytes are not in the stream */
 };
 
 /*
@@ -388,6 +389,7 @@ static size_t walk_block(struct asm_view *v, struct block *b, int print,
 
 	for (i = b->start - f->start; i < b->end - f->start; i++)
 		if (!f->bytes || !f->have[i]) {
+			b->missing = 1;
 			if (print)
 				printf("%*s |       (no code bytes for +%" PRIx64
 				       "..+%" PRIx64 ": %s)\n", v->opt.width, "",
@@ -433,6 +435,15 @@ static size_t walk_block(struct asm_view *v, struct block *b, int print,
 	return n;
 }
 
+int asm_has_line(const struct asm_view *v, const char *file, uint32_t line,
+		 const char *function)
+{
+	char key[8192];
+	size_t klen = line_key(key, sizeof(key), file, line, function);
+
+	return klen && hashmap_find(&v->bykey, key, klen) != NULL;
+}
+
 size_t asm_print_line(struct asm_view *v, const char *file, uint32_t line,
 		      const char *function)
 {
@@ -460,6 +471,7 @@ size_t asm_print_line(struct asm_view *v, const char *file, uint32_t line,
 		b[nb].start = sp->start;
 		b[nb].end = sp->end;
 		b[nb].samples = b[nb].hottest = 0;
+		b[nb].missing = 0;
 		if (nb && b[nb - 1].fn != sp->fn)
 			many_fns = 1;
 		nb++;
@@ -482,7 +494,8 @@ size_t asm_print_line(struct asm_view *v, const char *file, uint32_t line,
 		} else if (i) {
 			printf("%*s |          ...\n", v->opt.width, "");
 		}
-		if (!v->opt.full && b[i].samples * HOT_PART < self + !self) {
+		if (!v->opt.full && !b[i].missing &&
+		    b[i].samples * HOT_PART < self + !self) {
 			size_t n = walk_block(v, &b[i], 0, 0, 0, line, NULL);
 
 			printf("%*s |            %zu instruction%s at +%" PRIx64
@@ -504,10 +517,19 @@ size_t asm_print_line(struct asm_view *v, const char *file, uint32_t line,
 	return shown;
 }
 
+uint64_t asm_span_samples(struct asm_view *v, size_t span)
+{
+	const struct code_span *sp = &v->cs->span[span];
+	struct block b = { sp->fn, sp->start, sp->end, 0, 0, 0 };
+
+	walk_block(v, &b, 0, 0, 0, 0, NULL);
+	return b.samples;
+}
+
 uint64_t asm_function_samples(struct asm_view *v, size_t fn)
 {
 	const struct code_function *f = &v->cs->fn[fn];
-	struct block b = { fn, f->start, f->end, 0, 0 };
+	struct block b = { fn, f->start, f->end, 0, 0, 0 };
 
 	if (f->bytes)
 		walk_block(v, &b, 0, 0, 0, 0, NULL);
@@ -527,7 +549,8 @@ void asm_print_function(struct asm_view *v, size_t fn)
 		return;
 	}
 	for (i = 0; i < cs->span_nr; i++) {
-		struct block b = { fn, cs->span[i].start, cs->span[i].end, 0, 0 };
+		struct block b = { fn, cs->span[i].start, cs->span[i].end, 0, 0,
+				   0 };
 
 		if (cs->span[i].fn == fn) {
 			walk_block(v, &b, 0, 0, 0, 0, NULL);
@@ -537,7 +560,7 @@ void asm_print_function(struct asm_view *v, size_t fn)
 	}
 	for (i = 0; i < cs->span_nr; i++) {
 		const struct code_span *sp = &cs->span[i];
-		struct block b = { fn, sp->start, sp->end, 0, 0 };
+		struct block b = { fn, sp->start, sp->end, 0, 0, 0 };
 
 		if (sp->fn != fn)
 			continue;

@@ -47,11 +47,18 @@ void asm_print_legend(void);
 size_t asm_print_line(struct asm_view *v, const char *file, uint32_t line,
 		      const char *function);
 
+/* Does the view have instructions for FILE:LINE of FUNCTION? */
+int asm_has_line(const struct asm_view *v, const char *file, uint32_t line,
+		 const char *function);
+
 /*
  * Every instruction of function fn of the set (native code, which has
  * no source listing), with a "file:line" label where its line changes.
  */
 void asm_print_function(struct asm_view *v, size_t fn);
+
+/* The samples in span of the set, by the insn records. */
+uint64_t asm_span_samples(struct asm_view *v, size_t span);
 
 /* The samples in function fn of the set, by its insn records. */
 uint64_t asm_function_samples(struct asm_view *v, size_t fn);

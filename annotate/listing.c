@@ -348,6 +348,7 @@ static void print_function(const struct listing *l,
 		next = c->line + 1;
 	}
 	if (l->in->asm_view &&
+	    asm_has_line(l->in->asm_view, f->file, 0, f->function) &&
 	    (l->in->asm_full ||
 	     (l->samples && 100.0 * (double)f->noline_self /
 					    (double)l->samples >=

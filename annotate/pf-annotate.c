@@ -10,9 +10,11 @@
  * single threads (threads.c).  Source files are read from disk.
  */
 #include "callsites.h"
+#include "escape.h"
 #include "listing.h"
 #include "nolines.h"
 #include "profile.h"
+#include "record.h"
 #include "summary.h"
 #include "threads.h"
 #include "util.h"
@@ -300,16 +302,73 @@ static struct asm_view *open_asm(struct annotate *a,
 	return v;
 }
 
-static int same_line(const struct line_count *c, const struct code_span *sp)
+/* The entry of lines for file:line of function, added (0, 0) if new. */
+static struct line_count *line_entry(struct line_count **lines, size_t *nr,
+				     size_t *alloc, const char *file,
+				     uint32_t line, const char *function)
 {
-	return c->line == sp->line && !cmp_string(c->function, sp->function) &&
-	       (sp->line == 0 || !cmp_string(c->file, sp->file));
+	size_t i;
+	struct line_count *c;
+
+	for (i = 0; i < *nr; i++) {
+		c = &(*lines)[i];
+		if (c->line == line && !cmp_string(c->function, function) &&
+		    (line == 0 || !cmp_string(c->file, file)))
+			return c;
+	}
+	ALLOC_GROW(*lines, *nr + 1, *alloc);
+	c = &(*lines)[(*nr)++];
+	memset(c, 0, sizeof(*c));
+	c->file = xstrdup_or_null(file);
+	c->line = line;
+	c->function = xstrdup_or_null(function);
+	return c;
+}
+
+/*
+ * Count n samples of a span on the lines of its inline chain's call
+ * sites ("CALLER@FILE:LINE;..."), as pf-aggregate counts a sample's
+ * TOTAL: once per line.
+ */
+static void count_chain(struct line_count **lines, size_t *nr, size_t *alloc,
+			const char *chain, uint64_t n,
+			const struct line_count *own)
+{
+	char *copy = xstrdup(chain), *entry, *save = NULL;
+	const struct line_count *seen[64];
+	size_t nseen = 0, k;
+
+	seen[nseen++] = own;
+	for (entry = strtok_r(copy, ";", &save); entry;
+	     entry = strtok_r(NULL, ";", &save)) {
+		char *at = strchr(entry, '@'), *colon = strrchr(entry, ':');
+		char *fn, *file;
+		uint64_t line;
+		struct line_count *c;
+
+		if (!at || !colon || colon < at)
+			continue;
+		*at = *colon = '\0';
+		if (unescape_field(entry, &fn) || unescape_field(at + 1, &file) ||
+		    parse_u64(colon + 1, 10, 0, UINT32_MAX, &line))
+			continue;
+		c = line_entry(lines, nr, alloc, file, (uint32_t)line, fn);
+		for (k = 0; k < nseen && seen[k] != c; k++)
+			;
+		if (k < nseen)
+			continue;
+		if (nseen < 64)
+			seen[nseen++] = c;
+		c->total += n;
+	}
+	free(copy);
 }
 
 /*
  * --function NAME: the machine code that holds NAME (a function of that
  * name, or code of NAME inlined into another), every line of it with or
- * without samples; native functions after the listing, instruction by
+ * without samples, counted from the samples of this code alone (insn
+ * records); native functions after the listing, instruction by
  * instruction.
  */
 static void annotate_function(struct annotate *a)
@@ -341,28 +400,25 @@ static void annotate_function(struct annotate *a)
 		free(selected);
 		return;
 	}
-	/* Every line of the selected JIT code, with its counts if any. */
+	if (!(view = open_asm(a, selected))) {
+		free(selected);
+		return;
+	}
+	/* Every line of the selected JIT code, with the samples there. */
 	for (i = 0; i < cs->span_nr; i++) {
 		const struct code_span *sp = &cs->span[i];
-		struct line_count c;
+		struct line_count *c;
+		uint64_t n;
 
 		if (!selected[sp->fn] || cs->fn[sp->fn].native)
 			continue;
-		for (j = 0; j < nr && !same_line(&lines[j], sp); j++)
-			;
-		if (j < nr)
-			continue;
-		memset(&c, 0, sizeof(c));
-		c.file = sp->file;
-		c.line = sp->line;
-		c.function = sp->function;
-		for (j = 0; j < p->lines_nr; j++)
-			if (same_line(&p->lines[j], sp)) {
-				c = p->lines[j];
-				break;
-			}
-		ALLOC_GROW(lines, nr + 1, alloc);
-		lines[nr++] = c;
+		n = asm_span_samples(view, i);
+		c = line_entry(&lines, &nr, &alloc, sp->file, sp->line,
+			       sp->function);
+		c->self += n;
+		c->total += n;
+		if (sp->inlined)
+			count_chain(&lines, &nr, &alloc, sp->inlined, n, c);
 	}
 	/* Code at no source line goes to the file its function's lines name. */
 	for (i = 0; i < nr; i++)
@@ -371,18 +427,17 @@ static void annotate_function(struct annotate *a)
 				if (lines[j].line && lines[j].file &&
 				    !cmp_string(lines[j].function,
 						lines[i].function)) {
-					lines[i].file = lines[j].file;
+					lines[i].file = xstrdup(lines[j].file);
 					break;
 				}
-	view = open_asm(a, selected);
-	if (view && nr) {
+	if (nr) {
 		in.lines = lines;
 		in.lines_nr = nr;
 		in.asm_view = view;
 		opt.min_percent = 0;
 		print_listing(&in, &opt);
 	}
-	for (i = 0; view && i < cs->fn_nr; i++) {
+	for (i = 0; i < cs->fn_nr; i++) {
 		const struct code_function *f = &cs->fn[i];
 		uint64_t n;
 
@@ -400,6 +455,10 @@ static void annotate_function(struct annotate *a)
 		asm_print_function(view, i);
 	}
 	asm_view_free(view);
+	for (i = 0; i < nr; i++) {
+		free(lines[i].file);
+		free(lines[i].function);
+	}
 	free(lines);
 	free(selected);
 }

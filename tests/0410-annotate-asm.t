@@ -1,0 +1,117 @@
+#!/bin/sh
+# pf-annotate --asm on the JIT fixture's code, where the bytes and their
+# disassembly are known exactly: a recording made by hand (hot.c
+# compiled here, its .text at a process address, samples at chosen
+# instructions), symbolized and aggregated for real.
+. "$(dirname "$0")/lib.sh"
+. "$TOP/tests/golden.sh"
+
+for tool in cc objcopy objdump nm; do
+	command -v $tool >/dev/null || skip_all "no $tool"
+done
+cd "$T" || exit 1
+BASE=7f0000001000
+
+# sym_at NAME OFFSET: the process address of symbol NAME plus OFFSET
+# (nm shows the address objcopy gave .text).
+sym_at() {
+	printf "%x" $((0x$(nm hot.o | awk -v n="$1" '$3 == n { print $1 }') + $2))
+}
+# samples N ADDR: N sample records at ADDR.
+samples() {
+	i=0
+	while [ $i -lt "$1" ]; do echo "sample 20 7 7 0 $2"; i=$((i + 1)); done
+}
+
+test_expect 'a recording of the fixture with samples on known instructions' '
+	hot_object hot.o 0x$BASE &&
+	objcopy -O binary --only-section=.text hot.o text.bin &&
+	{ echo "# pf-record 1"; echo "meta pid 7"
+	  sh "$TOP/tests/jit-records.sh" 1 10 hot.o
+	  echo "jitcode 1 $BASE $(base64 -w 0 text.bin)"
+	  samples 6 $(sym_at dear_loop 0x29)
+	  samples 2 $(sym_at dear_loop 0x22)
+	  samples 3 $(sym_at dear_loop 0x2d)
+	  samples 2 $(sym_at cheap_loop 0x25)
+	  samples 1 $(sym_at cheap_loop 0x29); } >hot.rec &&
+	pf-symbolize hot.rec >hot.sym && pf-aggregate hot.sym >hot.agg &&
+	grep -q "^code jit:1 [0-9a-f]* [0-9a-f]* live dear_loop$" hot.agg
+'
+test_expect '--asm: the instructions under each line (golden)' '
+	(cd "$TOP" && pf-annotate --asm "$T/hot.agg") >asm.out 2>asm.err &&
+	test ! -s asm.err && test_golden ann-asm.out asm.out
+'
+test_expect '--asm=att: AT&T syntax (golden)' '
+	(cd "$TOP" && pf-annotate -n --asm=att "$T/hot.agg") >att.out 2>att.err &&
+	test ! -s att.err && test_golden ann-asm-att.out att.out
+'
+test_expect '--function dear_loop: the whole function, lines without samples too (golden)' '
+	(cd "$TOP" && pf-annotate --function dear_loop "$T/hot.agg") >fn.out 2>fn.err &&
+	test ! -s fn.err && test_golden ann-asm-function.out fn.out
+'
+# Every instruction of the function, with objdump's mnemonics at the
+# same offsets, whatever line it is shown under.
+test_expect 'the disassembly is objdump'"'"'s, instruction by instruction' '
+	for fn in cheap_loop dear_loop; do
+		(cd "$TOP" && pf-annotate --function $fn "$T/hot.agg") |
+			sed -n "s/^ *| *[0-9.%]* [* ] *+\([0-9a-f]*\)  \([a-z0-9]*\) .*/\1 \2/p" |
+			sort >got.$fn &&
+		start=$(nm hot.o | awk -v n=$fn "\$3 == n { print \$1 }") &&
+		objdump -d -M intel --no-show-raw-insn hot.o |
+			awk -v n="<$fn>:" -v s=$((0x$start)) "
+				\$2 == n { on = 1; next }
+				/^$/ { on = 0 }
+				on && /^ *[0-9a-f]+:/ { a = \$1; sub(/:/, \"\", a); print a, \$2 }" >raw.$fn &&
+		while read a m; do printf "%x %s\n" $((0x$a - 0x$start)) "$m"; done <raw.$fn | sort >want.$fn &&
+		test "$(wc -l <want.$fn)" -gt 8 && test_cmp want.$fn got.$fn || exit 1
+	done
+'
+test_expect 'with -n the instruction counts of a line add up to the line'"'"'s' '
+	(cd "$TOP" && pf-annotate -n --function dear_loop "$T/hot.agg") >n.out &&
+	awk "function flush() { if (have && sum != line) bad++; have = 0; sum = 0 }
+	     /^ *[0-9]+ \\|/ { flush(); line = \$1; have = 1; next }
+	     /^ *\\| +[0-9]+ [* ] +\\+/ { sum += \$2 }
+	     END { flush(); exit bad > 0 }" n.out &&
+	grep -q "^ *3 |.*3 \* n" n.out && grep -q "^ *0 |.*DEAR.*total 8  <- inlined mix()$" n.out
+'
+test_expect 'jumps name their target and its line; the hottest is marked' '
+	grep -q "  jb      +1b   (line [0-9]*)$" fn.out &&
+	grep -q "^ *| *[0-9.]*% \* *+29  lea " fn.out
+'
+
+# Bad code records: a clear message with the line number, the rest shown.
+test_expect 'bad code, codedata and span records: said, skipped, never a crash' '
+	{ cat hot.agg
+	  echo "codedata jit:1 $BASE !!!!"
+	  echo "codedata jit:9 $BASE AAAA"
+	  echo "span jit:1 1 2 f - 0 -"
+	  echo "code jit:1 10 5 live f"; } >bad.agg &&
+	test_must_fail 1 pf-annotate --asm bad.agg >bad.out 2>bad.err &&
+	cat bad.err &&
+	grep -q "line [0-9]*: bad codedata record (bad base64)" bad.err &&
+	grep -q "line [0-9]*: bad codedata record (not inside the last code record of its object)" bad.err &&
+	grep -q "line [0-9]*: bad span record (not inside" bad.err &&
+	grep -q "line [0-9]*: bad code record (END not above START" bad.err &&
+	grep -q "lea " bad.out
+'
+test_expect 'missing and undecodable bytes are said in place of the instructions' '
+	start=$(grep "^code jit:1 .* dear_loop$" hot.agg | cut -d" " -f3) &&
+	grep -v "^codedata jit:1 $start " hot.agg >missing.agg &&
+	pf-annotate --asm missing.agg >missing.out 2>missing.err &&
+	grep -q "(no code bytes for +[0-9a-f]*..+[0-9a-f]*: codedata missing)" missing.out &&
+	awk -v s="$start" "\$1 == \"codedata\" && \$3 == s { \$4 = \"//////////\" substr(\$4, 11) } { print }" hot.agg >junk.agg &&
+	pf-annotate --function dear_loop junk.agg >junk.out 2>junk.err &&
+	grep -q "do not decode)" junk.out
+'
+test_expect '--asm on a stream without code records says so; --function of no such function is an error' '
+	pf-symbolize --no-code hot.rec | pf-aggregate >nocode.agg &&
+	pf-annotate --asm nocode.agg >nocode.out &&
+	grep -q "^# --asm: the stream has no code records" nocode.out &&
+	test_must_fail 1 pf-annotate --function nosuch hot.agg >/dev/null 2>nosuch.err &&
+	grep -q "function nosuch: no such function" nosuch.err
+'
+test_expect '--asm with -t is a usage error; --asm=foo too' '
+	test_must_fail 64 pf-annotate --asm -t 7 hot.agg 2>/dev/null &&
+	test_must_fail 64 pf-annotate --asm=foo hot.agg 2>/dev/null
+'
+done_testing
