@@ -31,7 +31,7 @@
 #define NOLINES_NAME_SHOWN 60
 
 static const char usage_text[] =
-	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [FILE]\n";
+	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [--asm[=att]] [-f NAME] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -50,15 +50,22 @@ static PF_NORETURN void usage(int code)
 		      "                       percentages of its samples\n"
 		      "      --each-thread    show the listing of each thread, one after\n"
 		      "                       the other\n"
+		      "      --asm[=att]      show the instructions of each line with\n"
+		      "                       samples, with their shares (Intel syntax,\n"
+		      "                       or AT&T)\n"
+		      "  -f, --function=NAME  show the whole machine code holding function\n"
+		      "                       NAME, every line and instruction (implies\n"
+		      "                       --asm; native functions too)\n"
 		      "  -h, --help           show this help and exit\n"
 		      "  -V, --version        show the version and exit\n"
 		      "\n"
 		      "-t and --each-thread need the threadline records of pf-aggregate\n"
-		      "--per-thread.\n"
+		      "--per-thread; --asm shows all threads and the code records of\n"
+		      "pf-symbolize.\n"
 		      "\n"
 		      "Exit status: 0 ok, 1 some input lines were bad and skipped or the\n"
 		      "input has no line (or threadline) records, or thread TID has no\n"
-		      "samples, 2 fatal error, 64 usage error, 65 input is not a\n"
+		      "samples, or no function NAME has code records, 2 fatal error, 64 usage error, 65 input is not a\n"
 		      "pf-aggregate stream.\n",
 		      fp);
 	exit(code);
