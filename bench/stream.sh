@@ -43,7 +43,29 @@ awk -v n="$(grep -c '^insn ' "$W/five.agg")" -v ib="$(grep '^insn ' "$W/five.agg
     -v all="$(wc -c <"$W/five.agg")" -v t="$(grep -v '^insn ' "$W/five.agg" | wc -c)" 'BEGIN {
 	printf "stream: pf-aggregate of those samples: %d bytes, of which %d insn records (samples per instruction) %d bytes; without them %d bytes\n", all, n, ib, t
 }'
-rm -f "$W/five.sym" "$W/five.agg"
+# What the instruction view costs: the code records pf-symbolize writes
+# (once per function a sample hit) and pf-annotate --asm, on the same
+# five minutes.  Alternated, best of 2.
+tcode= tnocode=
+for i in 1 2; do
+	"$py" bench/maxrss.py "$W/t" symbolize/pf-symbolize --no-code "$W/five.rec" >"$W/five0.sym"
+	set -- $(cat "$W/t"); tnocode=$(echo "$2 ${tnocode:-}" | awk '{ print ($2 != "" && $2 < $1) ? $2 : $1 }')
+	"$py" bench/maxrss.py "$W/t" symbolize/pf-symbolize "$W/five.rec" >"$W/five.sym"
+	set -- $(cat "$W/t"); tcode=$(echo "$2 ${tcode:-}" | awk '{ print ($2 != "" && $2 < $1) ? $2 : $1 }')
+done
+"$py" bench/maxrss.py "$W/t0" annotate/pf-annotate "$W/five.agg" >/dev/null
+"$py" bench/maxrss.py "$W/t1" annotate/pf-annotate --asm "$W/five.agg" >"$W/five.asm"
+awk -v tc="$tcode" -v tn="$tnocode" -v all="$(wc -c <"$W/five.sym")" \
+    -v code="$(grep -E '^(code|codedata|span) ' "$W/five.sym" | wc -c)" \
+    -v fns="$(grep -c '^code ' "$W/five.sym")" -v agg="$(wc -c <"$W/five.agg")" \
+    -v a0="$(cat "$W/t0")" -v a1="$(cat "$W/t1")" -v lines="$(wc -l <"$W/five.asm")" 'BEGIN {
+	split(a0, x, " "); split(a1, y, " ")
+	printf "stream: --asm: code records of %d functions, %d bytes (%.2f%% of pf-symbolize'"'"'s %d-byte stream, %.2f%% of pf-aggregate'"'"'s %d bytes); pf-symbolize %.2f s with them, %.2f s with --no-code (%.3fx)\n",
+		fns, code, 100 * code / all, all, 100 * code / agg, agg, tc, tn, tc / tn
+	printf "stream: --asm: pf-annotate %.2f s (%.1f MB) against %.2f s (%.1f MB) without, %d lines of output\n",
+		y[2], y[1] / 1024, x[2], x[1] / 1024, lines
+}'
+rm -f "$W/five.sym" "$W/five0.sym" "$W/five.agg" "$W/five.asm"
 awk -v n="$n" -v t="$best" -v nat="$nat" -v jit="$jit" -v real="$real" -v d="$distinct" 'BEGIN {
 	printf "stream: pf-symbolize: %d samples (%.0f%% JIT, %.0f%% native; PCs of a real recording of %d samples, %d distinct) in %.2f s: %.2f M samples/s (target: >= 1 M/s: %s)\n",
 		n, 100 * jit / n, 100 * nat / n, real, d, t, n / t / 1e6, (n / t >= 1e6 ? "met" : "MISS")
