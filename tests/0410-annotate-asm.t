@@ -114,4 +114,31 @@ test_expect '--asm with -t is a usage error; --asm=foo too' '
 	test_must_fail 64 pf-annotate --asm -t 7 hot.agg 2>/dev/null &&
 	test_must_fail 64 pf-annotate --asm=foo hot.agg 2>/dev/null
 '
+# Native code: a function of a mapped file, from the file's bytes.
+test_expect '--function on a native function: its instructions from the mapped file' '
+	fx=$TOP/tests/fixtures/jitfixture &&
+	set -- $(readelf -lW "$fx" | awk "\$1 == \"LOAD\" && / R E / { print \$2, \$3; exit }") &&
+	run=$(nm "$fx" | awk "\$3 == \"run_hot\" { print \$1 }") &&
+	base=555500000000 &&
+	fifth=$(objdump -d --no-show-raw-insn "$fx" |
+		awk "/<run_hot>:/ { on = 1; next } on && /^ *[0-9a-f]+:/ { if (++n == 5) { sub(/:/, \"\", \$1); print \$1; exit } }") &&
+	{ echo "# pf-record 1"; echo "meta pid 7"
+	  printf "map 1 7 %x %x %x %s\n" $((0x$base + $2)) $((0x$base + $2 + 0x10000)) $(($1)) "$fx"
+	  samples 3 $(printf "%x" $((0x$base + 0x$fifth))); } >native.rec &&
+	pf-symbolize native.rec >native.sym &&
+	grep -q "^code [^ ]*jitfixture [0-9a-f]* [0-9a-f]* file run_hot$" native.sym &&
+	pf-aggregate native.sym >native.agg &&
+	pf-annotate -n --function run_hot native.agg >native.out 2>native.err &&
+	cat native.out && test ! -s native.err &&
+	grep -q "^## run_hot ([^ ]*jitfixture, native code), 3$" native.out &&
+	grep -q "^ *| *3 \* *+$(printf "%x" $((0x$fifth - 0x$run)))  " native.out &&
+	end=$(grep "^code [^ ]*jitfixture " native.sym | cut -d" " -f4) &&
+	objdump -d --no-show-raw-insn "$fx" |
+		awk "/<run_hot>:/ { on = 1; next } /^\$/ { on = 0 }
+			on && /^ *[0-9a-f]+:/ { sub(/:/, \"\", \$1); print \$1 }" >native.all &&
+	while read a; do
+		if [ $((0x$a)) -lt $((0x$end - 0x$base)) ]; then echo "$a"; fi
+	done <native.all >native.want &&
+	test "$(grep -c "^ *| *[0-9]* [* ] *+[0-9a-f]*  " native.out)" -eq "$(wc -l <native.want)"
+'
 done_testing
