@@ -2,7 +2,7 @@
  * pf-aggregate - count symbolized samples per source line, call site
  * of inlined code, function and thread.
  *
- * Reads a "# pf-symbolize 1" stream and writes a "# pf-aggregate 1"
+ * Reads a "# pf-symbolize" stream (version 1 or 2) and writes a "# pf-aggregate 2"
  * stream (docs/FORMAT.md).  Record kinds it does not use, and meta and
  * exit records, are copied out as they come, right after the header;
  * the counts follow at the end of the input, sorted.  Each sample costs

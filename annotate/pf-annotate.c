@@ -2,7 +2,7 @@
  * pf-annotate - show the source lines of JIT code with their share of
  * the samples.
  *
- * Reads a "# pf-aggregate 1" stream and prints, for people, a summary
+ * Reads a "# pf-aggregate" stream (version 1 or 2) and prints, for people, a summary
  * of where the samples went and how far to trust it, and the annotated
  * source of the hot JIT functions (listing.c), with the JIT functions
  * that have no line table among them (nolines.c) and the functions

@@ -17,6 +17,7 @@ struct reader {
 	struct line_reader lr;
 	struct profile *profile;
 	int have_total;
+	int version;		/* of the stream, from its header */
 	char shown[SHOWN_MAX + 4];	/* the current line, for messages */
 };
 
@@ -128,16 +129,18 @@ static void do_callsite(struct reader *r, char **f, size_t n)
 	p->callsites[p->callsites_nr++] = c;
 }
 
-static void do_thread(struct reader *r, char **f, size_t n)
+/* threadtotal, or in a version 1 stream thread, with the same fields. */
+static void do_thread(struct reader *r, const struct agg_def *d, char **f,
+		      size_t n)
 {
 	struct profile *p = r->profile;
 	union agg_value v[7];
 	struct thread_count c;
 
-	if (parse(r, &agg_thread, f, n, v) < 0)
+	if (parse(r, d, f, n, v) < 0)
 		return;
 	if (v[2].u > v[0].u) {
-		bad_line(r, "bad thread record (more JIT samples than samples)");
+		bad_line(r, "bad threadtotal record (more JIT samples than samples)");
 		return;
 	}
 	c.samples = v[0].u;
@@ -373,8 +376,10 @@ static void process_line(struct reader *r)
 		do_line(r, f, n);
 	else if (!strcmp(f[0], "callsite"))
 		do_callsite(r, f, n);
-	else if (!strcmp(f[0], "thread"))
-		do_thread(r, f, n);
+	else if (!strcmp(f[0], "threadtotal"))
+		do_thread(r, &agg_thread, f, n);
+	else if (!strcmp(f[0], "thread") && r->version == 1)
+		do_thread(r, &agg_thread_v1, f, n);
 	else if (!strcmp(f[0], "threadline"))
 		do_threadline(r, f, n);
 	else if (!strcmp(f[0], "outside"))
@@ -403,7 +408,7 @@ void profile_read(struct profile *p, FILE *fp, const char *name,
 	memset(&r, 0, sizeof(r));
 	r.profile = p;
 	line_reader_init(&r.lr, fp, name);
-	expect_header(&r.lr, PF_FORMAT_AGGREGATE);
+	r.version = expect_header(&r.lr, PF_FORMAT_AGGREGATE);
 	while (line_read(&r.lr))
 		process_line(&r);
 	line_reader_release(&r.lr);

@@ -22,6 +22,10 @@ const struct agg_def agg_function = {
 	"function", "c%c%ktt", "SELF SELF% TOTAL TOTAL% KIND OBJECT FUNCTION", 7,
 };
 const struct agg_def agg_thread = {
+	"threadtotal", "c%c%uut", "SAMPLES SAMPLES% JIT JIT% PID TID NAME", 7,
+};
+/* The same record in version 1 streams. */
+const struct agg_def agg_thread_v1 = {
 	"thread", "c%c%uut", "SAMPLES SAMPLES% JIT JIT% PID TID NAME", 7,
 };
 const struct agg_def agg_threadline = {

@@ -47,6 +47,9 @@ extern const struct agg_def agg_total, agg_line, agg_callsite,
 	agg_function, agg_thread, agg_threadline, agg_outside,
 	agg_compiling, agg_nolines, agg_insn;
 
+/* agg_thread as version 1 streams named it ("thread"). */
+extern const struct agg_def agg_thread_v1;
+
 /* Every kind above, in the order pf-aggregate writes them. */
 extern const struct agg_def *const agg_defs[];
 extern const size_t agg_defs_nr;

@@ -13,7 +13,7 @@ const char *const compile_what_names[COMPILE_WHAT_NR] = {
 	"enter", "leave", "begin", "end", "loaded", "saved",
 };
 
-void expect_header(struct line_reader *lr, const char *format)
+int expect_header(struct line_reader *lr, const char *format)
 {
 	size_t flen = strlen(format);
 	uint64_t version;
@@ -29,6 +29,7 @@ void expect_header(struct line_reader *lr, const char *format)
 		die(EXIT_DATAERR,
 		    "%s: line 1: unsupported %s version '%s' (this is version %d)",
 		    lr->name, format, lr->buf + 3 + flen, PF_FORMAT_VERSION);
+	return (int)version;
 }
 
 void write_header(FILE *fp, const char *format)

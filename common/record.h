@@ -17,7 +17,13 @@
 #define PF_FORMAT_RECORD "pf-record"
 #define PF_FORMAT_SYMBOLIZE "pf-symbolize"
 #define PF_FORMAT_AGGREGATE "pf-aggregate"
-#define PF_FORMAT_VERSION 1
+/*
+ * The version every pf tool writes.  Readers take 1 too: version 2
+ * renamed pf-aggregate's per-thread counts from thread to threadtotal
+ * (a thread record of pf-record is TIME PID TID NAME) and came with the
+ * code records (docs/FORMAT.md, "Versions").
+ */
+#define PF_FORMAT_VERSION 2
 #define PF_VERSION "0.1"
 
 /* Most fields any record has, plus one for the rest of the line. */
@@ -28,7 +34,7 @@
  * with a version this build knows.  Dies with EXIT_DATAERR otherwise,
  * naming what it found.
  */
-void expect_header(struct line_reader *lr, const char *format);
+int expect_header(struct line_reader *lr, const char *format);
 
 /* Write "# FORMAT VERSION\n". */
 void write_header(FILE *fp, const char *format);

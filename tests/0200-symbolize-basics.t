@@ -8,7 +8,7 @@ PFS=$TOP/symbolize/pf-symbolize
 cd "$T" || exit 1
 
 cat >plain.rec <<'EOR'
-# pf-record 1
+# pf-record 2
 meta version 0.1
 meta command /usr/bin/python3 x.py
 thread 10 41 41 python3
@@ -21,7 +21,7 @@ sample 22 41 41 1 ffff800000000000 extra fields ignored
 exit 40 0 exited
 EOR
 cat >plain.want <<'EOR'
-# pf-symbolize 1
+# pf-symbolize 2
 meta version 0.1
 meta command /usr/bin/python3 x.py
 thread 10 41 41 python3
@@ -43,19 +43,19 @@ test_expect 'reads standard input, and "-"' '
 	"$PFS" - <plain.rec >dash.out && test_cmp plain.want dash.out
 '
 test_expect 'the largest user address below the kernel half is unknown' '
-	printf "# pf-record 1\nsample 1 2 2 0 7fffffffffff\n" >edge.rec &&
+	printf "# pf-record 2\nsample 1 2 2 0 7fffffffffff\n" >edge.rec &&
 	"$PFS" edge.rec >edge.out &&
 	grep -Fx "sample 1 2 2 0 7fffffffffff unknown - - - 0 -" edge.out
 '
 test_expect 'a file without a final newline still ends with one' '
-	printf "# pf-record 1\nsample 1 2 2 0 10" >nonl.rec &&
+	printf "# pf-record 2\nsample 1 2 2 0 10" >nonl.rec &&
 	"$PFS" nonl.rec >nonl.out &&
-	printf "# pf-symbolize 1\nsample 1 2 2 0 10 unknown - - - 0 -\n" >nonl.want &&
+	printf "# pf-symbolize 2\nsample 1 2 2 0 10 unknown - - - 0 -\n" >nonl.want &&
 	test_cmp nonl.want nonl.out
 '
 
 cat >bad.rec <<'EOR'
-# pf-record 1
+# pf-record 2
 sample 1 2 2 0 10
 sample 1 2 2 0
 sample x 2 2 0 10
@@ -74,7 +74,7 @@ EOR
 test_expect 'bad lines: warned with their number, skipped, exit 1' '
 	test_must_fail 1 "$PFS" bad.rec >bad.out 2>bad.err &&
 	cat bad.err &&
-	printf "%s\n" "# pf-symbolize 1" \
+	printf "%s\n" "# pf-symbolize 2" \
 		"sample 1 2 2 0 10 unknown - - - 0 -" \
 		"sample 3 2 2 0 20 unknown - - - 0 -" >bad.want &&
 	test_cmp bad.want bad.out &&
@@ -90,12 +90,12 @@ test_expect 'a bad line is quoted in the message' '
 '
 
 test_expect 'wrong header: exit 65' '
-	printf "# pf-symbolize 1\nsample 1 2 2 0 10\n" >wrong.rec &&
+	printf "# pf-symbolize 2\nsample 1 2 2 0 10\n" >wrong.rec &&
 	test_must_fail 65 "$PFS" wrong.rec >wrong.out 2>wrong.err &&
 	grep "line 1: not a pf-record stream" wrong.err
 '
 test_expect 'unknown version: exit 65' '
-	printf "# pf-record 2\n" >v2.rec &&
+	printf "# pf-record 3\n" >v2.rec &&
 	test_must_fail 65 "$PFS" v2.rec 2>v2.err && grep "version" v2.err
 '
 test_expect 'empty input: exit 65' '

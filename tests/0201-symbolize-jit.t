@@ -44,7 +44,7 @@ test_expect 'objdump sees inlined mix in both loops (else nothing is tested)' '
 # Samples first, the jit records after them (pf-record polls for new
 # objects), the object split over several jitdata records, shuffled.
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "meta pid 7"
 	awk '{ print "sample 200 7 7 0", $1 }' rows
 	echo "sample 200 7 7 0 7f0000000fff"
@@ -53,7 +53,7 @@ test_expect 'objdump sees inlined mix in both loops (else nothing is tested)' '
 	sed 1d hot.jit | sort -r
 } >hot.rec
 awk -v cheap="$CHEAP" -v dear="$DEAR" '
-	BEGIN { print "# pf-symbolize 1"; print "meta pid 7" }
+	BEGIN { print "# pf-symbolize 2"; print "meta pid 7" }
 	{
 		inl = "-"
 		if ($2 != $3)
@@ -83,7 +83,7 @@ test_expect 'an address inside an instruction gets its row' '
 	addr=$(echo "$row" | cut -d" " -f1) &&
 	next=$(printf "%x" $((0x$addr + 1))) &&
 	! grep -q "^$next " rows &&
-	{ echo "# pf-record 1"; cat hot.jit;
+	{ echo "# pf-record 2"; cat hot.jit;
 	  echo "sample 1 7 7 0 $next"; } >mid.rec &&
 	"$PFS" --no-code mid.rec >mid.out &&
 	grep -q "^sample 1 7 7 0 $next jit jit:1 mix .*/hot.c $MIX cheap_loop@" mid.out
@@ -112,10 +112,10 @@ test_expect 'nested inlining at every instruction, as addr2line -i says' '
 	objdump -d deep.o | awk "/^ *[0-9a-f]+:\t/ { sub(/:/, \"\", \$1); print \$1 }" >deep.addrs &&
 	sh "$TOP/tests/addr2line-expect.sh" deep.o <deep.addrs >deep.expect &&
 	grep -q " leaf [^ ]*/deep.c [0-9]* mid@[^ ]*/deep.c:[0-9]*;top@[^ ]*/deep.c:[0-9]*$" deep.expect &&
-	{ echo "# pf-record 1"; $JIT_RECORDS 1 10 deep.o
+	{ echo "# pf-record 2"; $JIT_RECORDS 1 10 deep.o
 	  sed "s/^/sample 1 7 7 0 /" deep.addrs; } >deep.rec &&
 	"$PFS" --no-code deep.rec >deep.out &&
-	{ echo "# pf-symbolize 1"; echo "object jit:1 10 lines top"
+	{ echo "# pf-symbolize 2"; echo "object jit:1 10 lines top"
 	  sed "s/^\([^ ]*\) /sample 1 7 7 0 \1 jit jit:1 /" deep.expect; } >deep.want &&
 	test_cmp deep.want deep.out
 '
@@ -138,7 +138,7 @@ REPL=$(grep -n REPL other.c | cut -d: -f1)
 test_expect 'overlapping objects: the one alive at the sample time' '
 	jit_object other.c other.o 7f0000001000 &&
 	entry=$(nm hot.o | awk "\$3 == \"hot_entry\" { print \$1 }" | sed "s/^0*//") &&
-	{ echo "# pf-record 1"
+	{ echo "# pf-record 2"
 	  echo "sample 50 7 7 0 7f0000001000"
 	  $JIT_RECORDS 1 100 hot.o
 	  echo "sample 200 7 7 0 7f0000001000"
@@ -189,7 +189,7 @@ test_expect 'no DWARF: the demangled symbol, FILE - and LINE 0' '
 	t=$(sym_addr cxx.o _ZN2ns6taggedB5cxx11Ei) &&
 	test -n "$p" && test -n "$n" && test -n "$f" && test -n "$u" &&
 	test -n "$x" && test -n "$t" &&
-	{ echo "# pf-record 1"
+	{ echo "# pf-record 2"
 	  $JIT_RECORDS 3 10 nodebug.o
 	  $JIT_RECORDS 4 10 cxx.o
 	  for a in $p $n $f $u $x $t; do echo "sample 20 7 7 0 $a"; done
@@ -197,7 +197,7 @@ test_expect 'no DWARF: the demangled symbol, FILE - and LINE 0' '
 	"$PFS" --no-code nodebug.rec >nodebug.out &&
 	"$PFS" --no-code --no-demangle nodebug.rec >raw.out &&
 	cat nodebug.out raw.out &&
-	printf "%s\n" "# pf-symbolize 1" \
+	printf "%s\n" "# pf-symbolize 2" \
 		"object jit:3 10 nolines plain_helper" \
 		"object jit:4 10 nolines ns::twice(int)" \
 		"sample 20 7 7 0 $p jit jit:3 plain_helper - 0 -" \
@@ -213,7 +213,7 @@ test_expect 'no DWARF: the demangled symbol, FILE - and LINE 0' '
 '
 test_expect 'an empty object (Numba registers some) is no error' '
 	printf "" >empty.c && cc -c -o empty.o empty.c &&
-	{ echo "# pf-record 1"; $JIT_RECORDS 5 10 empty.o;
+	{ echo "# pf-record 2"; $JIT_RECORDS 5 10 empty.o;
 	  echo "sample 20 7 7 0 7f0000001000"; } >empty.rec &&
 	"$PFS" empty.rec >empty.out 2>empty.err && ! test -s empty.err &&
 	grep -q " unknown - - - 0 -$" empty.out

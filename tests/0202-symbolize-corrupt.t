@@ -21,7 +21,7 @@ CHEAP=$(nm hot.o | awk '$3 == "cheap_loop" { sub(/^0+/, "", $1); print $1 }')
 # A good object 1 at 7f0000001000, then broken ones; object 6 is good
 # and lies at 7f0000101000.
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	$JIT_RECORDS 1 10 hot.o				# lines 2-4
 	# 2: a jitdata record with bad base64 (so bytes missing)
 	$JIT_RECORDS 2 10 hot.o | sed '3s/^\(jitdata 2 [0-9]* \)..../\1!!!!/'
@@ -80,9 +80,9 @@ test_expect 'the summary counts bad lines and unusable objects' '
 test_expect 'an object at an odd address: the same as one byte lower' '
 	objcopy --change-section-address .text=0x7f0000001001 hot.tmp.o odd.o &&
 	objcopy --change-section-address .text=0x7f0000001000 hot.tmp.o even.o &&
-	{ echo "# pf-record 1"; $JIT_RECORDS 1 10 odd.o;
+	{ echo "# pf-record 2"; $JIT_RECORDS 1 10 odd.o;
 	  echo "sample 20 7 7 0 7f0000001021"; } >odd.rec &&
-	{ echo "# pf-record 1"; $JIT_RECORDS 1 10 even.o;
+	{ echo "# pf-record 2"; $JIT_RECORDS 1 10 even.o;
 	  echo "sample 20 7 7 0 7f0000001020"; } >even.rec &&
 	"$PFS" odd.rec >odd.out 2>odd.err && ! test -s odd.err &&
 	"$PFS" even.rec >even.out &&
@@ -122,7 +122,7 @@ test_expect 'sections in another order than their addresses: placed all the same
 		--change-section-address .rodata.b=0x7f0000101020 \
 		--change-section-address .rodata.c=0x7f0000101040 order.tmp.o ordered.o &&
 	for o in mixed ordered; do
-		{ echo "# pf-record 1"; $JIT_RECORDS 1 10 $o.o
+		{ echo "# pf-record 2"; $JIT_RECORDS 1 10 $o.o
 		  for a in 0 4 8 c 10 14 18 1c; do echo "sample 20 7 7 0 7f00001000$a"; done
 		} >$o.rec &&
 		"$PFS" $o.rec >$o.out 2>$o.err && ! test -s $o.err &&
@@ -151,7 +151,7 @@ test_expect 'damaged objects never crash it (60 variants)' '
 		if [ $((seed % 3)) -eq 0 ]; then
 			head -c $((seed * 97)) flipped.o >f.o && mv f.o flipped.o
 		fi
-		{ echo "# pf-record 1"; $JIT_RECORDS 1 10 flipped.o
+		{ echo "# pf-record 2"; $JIT_RECORDS 1 10 flipped.o
 		  for a in 1000 1010 1020 1030 1040 1050 1060 1070; do
 			echo "sample 20 7 7 0 7f000000$a"; done; } >flip.rec
 		"$PFS" flip.rec >flip.out 2>flip.err

@@ -34,8 +34,8 @@ test_expect 'a shared library with DWARF: lines and inline chains' '
 	cc -O1 -g -shared -fPIC -o libhot.so "$HOT" &&
 	sh "$TOP/tests/objdump-lines.sh" libhot.so >rows &&
 	grep -q " cheap_loop mix " rows &&
-	{ echo "# pf-record 1"; text_map 10 7 7f1200000000 "$T/libhot.so"; } >lib.rec &&
-	echo "# pf-symbolize 1" >lib.want &&
+	{ echo "# pf-record 2"; text_map 10 7 7f1200000000 "$T/libhot.so"; } >lib.rec &&
+	echo "# pf-symbolize 2" >lib.want &&
 	while read addr sym fn file line; do
 		pc=$(at 7f1200000000 $addr)
 		inl=-
@@ -59,7 +59,7 @@ nm -D --defined-only "$LIBC" 2>/dev/null | awk '
 	sort -k2 | head -8 >libc.syms
 test_expect 'libc: the dynamic symbols at their run-time addresses' '
 	test -s libc.syms &&
-	{ echo "# pf-record 1"
+	{ echo "# pf-record 2"
 	  text_map 10 7 7f5500000000 "$LIBC"
 	  while read addr name; do
 		echo "sample 20 7 7 0 $(at 7f5500000000 $addr)"; done <libc.syms
@@ -81,7 +81,7 @@ test_expect 'C++ symbols are demangled (libstdc++)' '
 	test -n "$CXXLIB" || { echo "no libstdc++"; return 0; }
 	a=$(nm -D --defined-only "$CXXLIB" | awk "\$2 == \"T\" && \$3 ~ /^_ZNSt6thread6detachEv/ { print \$1; exit }") &&
 	test -n "$a" &&
-	{ echo "# pf-record 1"; text_map 10 7 7f6600000000 "$CXXLIB"
+	{ echo "# pf-record 2"; text_map 10 7 7f6600000000 "$CXXLIB"
 	  echo "sample 20 7 7 0 $(at 7f6600000000 $a)"; } >cxx.rec &&
 	"$PFS" --no-code cxx.rec >cxx.out && cat cxx.out &&
 	grep -q " native $CXXLIB std::thread::detach() " cxx.out &&
@@ -98,7 +98,7 @@ test_expect 'the mapping of the sample'"'"'s process, alive at its time' '
 	start=$(cut -d" " -f4 over.map) && end=$(cut -d" " -f5 over.map) &&
 	test $((0x$start)) -le $((0x$a)) && test $((0x$end)) -gt $((0x$a)) &&
 	l=$(at 7f3300000000 "$(head -1 libc.syms | cut -d" " -f1)") &&
-	{ echo "# pf-record 1"
+	{ echo "# pf-record 2"
 	  text_map 10 7 7f1200000000 "$T/libhot.so"
 	  cat over.map
 	  text_map 10 8 7f3300000000 "$LIBC"
@@ -116,7 +116,7 @@ test_expect 'the mapping of the sample'"'"'s process, alive at its time' '
 '
 
 test_expect 'a file that is gone: its path, no function, one warning' '
-	{ echo "# pf-record 1"
+	{ echo "# pf-record 2"
 	  echo "map 10 7 400000 401000 0 /nonexistent/lib%20x.so"
 	  echo "map 10 7 500000 501000 0 /nonexistent/lib%20x.so"
 	  echo "map 10 7 600000 601000 0 [vdso]"
@@ -125,7 +125,7 @@ test_expect 'a file that is gone: its path, no function, one warning' '
 	  echo "sample 20 7 7 0 600030"; } >gone.rec &&
 	"$PFS" --no-code gone.rec >gone.out 2>gone.err &&
 	cat gone.out gone.err &&
-	printf "%s\n" "# pf-symbolize 1" \
+	printf "%s\n" "# pf-symbolize 2" \
 		"sample 20 7 7 0 400010 native /nonexistent/lib%20x.so - - 0 -" \
 		"sample 20 7 7 0 500020 native /nonexistent/lib%20x.so - - 0 -" \
 		"sample 20 7 7 0 600030 native [vdso] - - 0 -" >gone.want &&
@@ -135,7 +135,7 @@ test_expect 'a file that is gone: its path, no function, one warning' '
 '
 test_expect 'JIT code wins over a mapping that covers it' '
 	hot_object hot.o 0x7f1200001000 &&
-	{ echo "# pf-record 1"; text_map 10 7 7f1200000000 "$T/libhot.so"
+	{ echo "# pf-record 2"; text_map 10 7 7f1200000000 "$T/libhot.so"
 	  sh "$TOP/tests/jit-records.sh" 1 10 hot.o
 	  echo "sample 20 7 7 0 7f1200001000"; } >both.rec &&
 	"$PFS" --no-code both.rec >both.out &&

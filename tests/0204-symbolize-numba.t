@@ -113,8 +113,8 @@ python_name() {
 
 # Samples first, at every line-table row of the script's functions;
 # then every object, as pf-record writes them after the samples.
-echo "# pf-record 1" >numba.rec
-echo "# pf-symbolize 1" >numba.want
+echo "# pf-record 2" >numba.rec
+echo "# pf-symbolize 2" >numba.want
 for obj in obj.*; do
 	id=${obj#obj.}
 	sh "$TOP/tests/objdump-lines.sh" $obj | grep " _ZN8__main__" >rows.$id
@@ -156,7 +156,7 @@ test_expect 'Python names, the script and its lines, as objdump -dl' '
 '
 test_expect 'every instruction of every object, as binutils addr2line -i says' '
 	command -v addr2line >/dev/null || { echo "no addr2line"; return 0; }
-	echo "# pf-record 1" >every.rec &&
+	echo "# pf-record 2" >every.rec &&
 	for obj in obj.*; do
 		id=${obj#obj.}
 		objdump -d $obj | awk "/^ *[0-9a-f]+:\t/ { sub(/:/, \"\", \$1); print \$1 }" >addrs.$id &&
@@ -203,7 +203,7 @@ test_expect 'Numba code without DWARF: the readable symbol' '
 	w=$(awk "\$3 ~ /^_ZN7cpython8__main__6kernel/ { print \$2; exit }" syms) &&
 	r=$(awk "\$3 == \"NRT_incref\" { print \$2; exit }" syms) &&
 	test -n "$w" && test -n "$r" &&
-	{ echo "# pf-record 1"
+	{ echo "# pf-record 2"
 	  for obj in obj.*; do sh "$TOP/tests/jit-records.sh" ${obj#obj.} 500 $obj; done
 	  echo "sample 1000 7 7 0 $w"; echo "sample 1000 7 7 0 $r"; } >wrap.rec &&
 	"$PFS" --no-code wrap.rec >wrap.out && cat wrap.out &&
@@ -220,7 +220,7 @@ test_expect 'Numba code without DWARF: the readable symbol' '
 mkdir nodebug && (cd nodebug && NUMBA_DEBUGINFO=0 "$PY" ../kern.py >py.out 2>&1)
 rc=$?
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "meta lines none"
 	for obj in nodebug/obj.*; do
 		nm --defined-only $obj | awk '$2 ~ /^[TtWw]$/ {

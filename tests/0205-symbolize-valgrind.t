@@ -26,7 +26,7 @@ cc -O1 -g -shared -fPIC -o libhot.so "$HOT" ||
 LIBC=$(ldd /bin/sh 2>/dev/null | awk '$1 ~ /^libc\.so/ { print $3 }')
 text_line=$(readelf -lW libhot.so | awk '$1 == "LOAD" && / R E / { print $2; exit }')
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "meta pid 7"
 	echo "map 1 7 7f1200001000 7f1200002000 ${text_line#0x} $T/libhot.so" |
 		sed 's/ 0*\([0-9a-f]\)/ \1/5'

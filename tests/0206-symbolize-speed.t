@@ -15,7 +15,7 @@ hot_object hot.o 0x7f0000001000 ||
 	{ echo "Bail out! cannot make the test object"; exit 1; }
 LIBC=$(ldd /bin/sh 2>/dev/null | awk '$1 ~ /^libc\.so/ { print $3 }')
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "map 1 7 7f5500026000 7f550017c000 26000 $LIBC"
 	# 7f0000001000-7f000000103f: cheap_loop with mix inlined
 	awk 'BEGIN {

@@ -97,7 +97,7 @@ test_expect 'the objects are what the tests need' '
 # Object records replace the jit records where they were; samples of
 # each object come before and after it.
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "meta lines numba-faithful"
 	echo "sample 10 7 7 0 $GOOD"
 	$JIT_RECORDS 1 100 good.o
@@ -123,7 +123,7 @@ test_expect 'each jit record becomes an object record, in place' '
 	cat all.err &&
 	grep -v "^sample " all.out >objects &&
 	cat >objects.want <<-EOT &&
-	# pf-symbolize 1
+	# pf-symbolize 2
 	meta lines numba-faithful
 	object jit:1 100 lines good_main
 	mark after-1
@@ -165,10 +165,10 @@ test_expect '--no-demangle: NAME as in the symbol table' '
 	grep -x "object jit:1 100 lines good_main" raw.out
 '
 test_expect 'an object record in a recording is a bad line' '
-	printf "%s\n" "# pf-record 1" "object jit:1 1 nolines f" "meta pid 1" >obj.rec &&
+	printf "%s\n" "# pf-record 2" "object jit:1 1 nolines f" "meta pid 1" >obj.rec &&
 	test_must_fail 1 "$PFS" --no-code obj.rec >obj.out 2>obj.err &&
 	grep -x "pf-symbolize: line 2: object record in a pf-record stream" obj.err &&
-	printf "%s\n" "# pf-symbolize 1" "meta pid 1" >obj.want &&
+	printf "%s\n" "# pf-symbolize 2" "meta pid 1" >obj.want &&
 	test_cmp obj.want obj.out
 '
 
@@ -177,7 +177,7 @@ test_expect 'an object record in a recording is a bad line' '
 # object without DWARF, 5 in the helpers; the kernel lost samples and
 # throttled sampling twice.
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "meta command python3 s.py"
 	echo "meta lines numba-faithful"
 	i=0

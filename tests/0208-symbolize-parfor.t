@@ -126,7 +126,7 @@ for o in ga.o k.o outer.o mb.o gc.o gd.o ge.o; do
 	sh "$TOP/tests/objdump-lines.sh" $o >$o.rows || exit 1
 done
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	cat ga.o.rows k.o.rows outer.o.rows mb.o.rows gc.o.rows gd.o.rows ge.o.rows |
 		awk '{ print "sample 1000 7 7 0", $1 }'
 	while read -r id time o; do

@@ -43,7 +43,7 @@ objdump -dl g.o | awk '
 			print a, sym, fn, line
 	}' ends - >insns
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	$JIT_RECORDS 1 10 g.o
 	awk '{ print "sample 20 7 7 0 " $1 }' insns
 } >g.rec
@@ -91,7 +91,7 @@ printf '%s\n' "void rt_incref(long *p);" "" "void kern(long *p)" "{" \
 {
 	cc -O1 -g -fno-pic -c -o k.tmp.o k.c &&
 	objcopy --change-section-address .text=0x7f0000003000 k.tmp.o k.o &&
-	echo "# pf-record 1" &&
+	echo "# pf-record 2" &&
 	$JIT_RECORDS 1 10 rt.o && $JIT_RECORDS 2 20 k.o &&
 	echo "sample 30 7 7 0 7f0000002000" &&
 	echo "sample 30 7 7 0 7f0000002005"

@@ -41,7 +41,7 @@ names_at() {
 	name=$1
 	shift
 	{
-		echo "# pf-record 1"
+		echo "# pf-record 2"
 		text_map $base "$T/libsyms.so"
 		while [ $# -ge 2 ]; do
 			sample_at "$1" "$2"
@@ -68,7 +68,7 @@ test_expect 'past the last symbol of its section: no name' '
 	end=$(readelf -SW libsyms.so | awk "{ for (i = 1; i < NF; i++) if (\$i == \".text\") print \$(i + 2), \$(i + 4) }") &&
 	set -- $end &&
 	{
-		echo "# pf-record 1"
+		echo "# pf-record 2"
 		text_map $base "$T/libsyms.so"
 		printf "sample 5 7 7 0 %x\n" $((0x$base + 0x$1 + 0x$2 + 8))
 	} >c.rec &&
@@ -80,7 +80,7 @@ LLVM=$(ls /usr/lib/x86_64-linux-gnu/libLLVM-*.so.1 /usr/lib/*/libLLVM-*.so.1 2>/
 test_expect 'libLLVM: 20000 distinct addresses in well under the old minute' '
 	if [ -z "$LLVM" ]; then echo "no libLLVM: skipped"; return 0; fi
 	{
-		echo "# pf-record 1"
+		echo "# pf-record 2"
 		text_map 7f6600000000 "$LLVM"
 	} >llvm.rec &&
 	set -- $(awk "\$1 == \"map\" { print \$4, \$5 }" llvm.rec) &&

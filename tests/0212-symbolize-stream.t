@@ -25,7 +25,7 @@ LIBC=$(ldd /bin/sh 2>/dev/null | awk '$1 ~ /^libc\.so/ { print $3 }')
 # those at 40 come after the sync and must wait.
 mkfifo in.fifo
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "meta pid 7"
 	for i in 1 2 3 4 5; do echo "sample 20 7 7 0 $CHEAP"; done
 	echo "thread 21 7 7 worker"
@@ -73,7 +73,7 @@ test_expect 'the order of the input is kept: thread and object records in place'
 # sync.  The same samples without sync records must all wait for the
 # end of the input: they do not fit, which shows the limit bites.
 {
-	echo "# pf-record 1"
+	echo "# pf-record 2"
 	echo "meta pid 7"
 	echo "map 1 7 7f5500026000 7f550017c000 26000 $LIBC"
 	sh "$TOP/tests/jit-records.sh" 1 10 hot.o

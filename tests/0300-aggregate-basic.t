@@ -36,7 +36,7 @@ test_expect 'default grouping is line (golden)' '
 	test_golden agg-basic-line.out "$T/line.out" &&
 	test ! -s "$T/err" &&
 	! grep "^function\|^threadline" "$T/line.out" &&
-	grep -c "^thread " "$T/line.out" | grep -x 3
+	grep -c "^threadtotal " "$T/line.out" | grep -x 3
 '
 
 test_expect 'all groupings (golden)' '
@@ -54,7 +54,7 @@ test_expect 'repeated -g in any order, stdin and - give the same output' '
 test_expect 'meta, exit and unknown kinds are copied first, in order' '
 	sed -n 1,6p "$T/all.out" >"$T/head" &&
 	cat >"$T/head.expected" <<-\EOT &&
-	# pf-aggregate 1
+	# pf-aggregate 2
 	meta version 0.1
 	meta command /usr/bin/python3 examples/simple.py --label my%20run
 	meta frequency 4000
@@ -84,8 +84,8 @@ test_expect 'fields are escaped on output as in the input' '
 '
 
 test_expect 'the latest thread name wins; unnamed threads get -' '
-	grep -x "thread 3 18.75 3 18.75 41234 41250 worker%202" "$T/all.out" &&
-	grep -x "thread 1 6.25 0 0.00 41234 41251 -" "$T/all.out"
+	grep -x "threadtotal 3 18.75 3 18.75 41234 41250 worker%202" "$T/all.out" &&
+	grep -x "threadtotal 1 6.25 0 0.00 41234 41251 -" "$T/all.out"
 '
 
 test_expect 'outside records: every non-JIT sample, per object and function' '
@@ -97,7 +97,7 @@ test_expect 'outside records: every non-JIT sample, per object and function' '
 
 test_expect 'no sample lost: function SELF sums to SAMPLES, thread too' '
 	awk "\$1 == \"function\" { n += \$2 } END { exit n != 16 }" "$T/all.out" &&
-	awk "\$1 == \"thread\" { n += \$2; j += \$4 } END { exit n != 16 || j != 11 }" "$T/all.out"
+	awk "\$1 == \"threadtotal\" { n += \$2; j += \$4 } END { exit n != 16 || j != 11 }" "$T/all.out"
 '
 
 test_expect 'line SELF sums to the JIT samples that have a file' '
@@ -111,9 +111,9 @@ test_expect 'records are sorted by count, ties by file, line, function' '
 '
 
 test_expect 'an input with only a header gives a zero total' '
-	echo "# pf-symbolize 1" >"$T/empty.sym" &&
+	echo "# pf-symbolize 2" >"$T/empty.sym" &&
 	pf-aggregate -g line,function,thread "$T/empty.sym" >"$T/empty.out" &&
-	printf "# pf-aggregate 1\ntotal 0 0 0 0 0 0 0 0 0 0\n" >"$T/empty.expected" &&
+	printf "# pf-aggregate 2\ntotal 0 0 0 0 0 0 0 0 0 0\n" >"$T/empty.expected" &&
 	test_cmp "$T/empty.expected" "$T/empty.out"
 '
 

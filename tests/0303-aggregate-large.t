@@ -14,7 +14,7 @@ N=200000
 # writes them in place of pf-record's jit records: every third object
 # has no line tables (nolines), every fifth is bad.
 awk -v n=$N 'BEGIN {
-	print "# pf-symbolize 1"
+	print "# pf-symbolize 2"
 	print "meta command python3 big.py"
 	x = 1
 	for (i = 0; i < n; i++) {
@@ -140,8 +140,8 @@ test_expect 'sum of line SELF is the JIT samples that have a file, or are placed
 
 test_expect 'function and thread records account for every sample' '
 	awk -v want=$N "\$1 == \"function\" { n += \$2 } END { exit n != want }" "$T/big.agg" &&
-	awk -v want=$N "\$1 == \"thread\" { n += \$2 } END { exit n != want }" "$T/big.agg" &&
-	grep -x "thread [0-9]* [0-9.]* [0-9]* [0-9.]* 99 100 main" "$T/big.agg"
+	awk -v want=$N "\$1 == \"threadtotal\" { n += \$2 } END { exit n != want }" "$T/big.agg" &&
+	grep -x "threadtotal [0-9]* [0-9.]* [0-9]* [0-9.]* 99 100 main" "$T/big.agg"
 '
 
 test_expect 'outside records: the non-JIT samples per object and function' '

@@ -54,7 +54,7 @@ test_expect 'nolines records are written with every grouping, sorted' '
 
 test_expect 'bad object, throttle and nolines records: reported, skipped' '
 	cat >"$T/bad.sym" <<-\EOT &&
-	# pf-symbolize 1
+	# pf-symbolize 2
 	sample 1 7 7 0 10 jit jit:1 f - 0 -
 	object jit:1 5 nolines
 	object jit:1 5 partial f

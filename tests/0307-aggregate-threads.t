@@ -8,21 +8,21 @@ sed "s|@DATA@|/d|g" "$D/agg-callsite.sym" >"$T/in.sym"
 
 test_expect 'thread records are written without asking, as with -g thread' '
 	pf-aggregate "$T/in.sym" >"$T/plain" &&
-	grep "^thread " "$T/plain" >"$T/plain.threads" &&
-	printf "%s\n" "thread 8 61.54 7 53.85 10 10 python3" \
-		"thread 5 38.46 5 38.46 10 11 numba-worker" >"$T/threads.expected" &&
+	grep "^threadtotal " "$T/plain" >"$T/plain.threads" &&
+	printf "%s\n" "threadtotal 8 61.54 7 53.85 10 10 python3" \
+		"threadtotal 5 38.46 5 38.46 10 11 numba-worker" >"$T/threads.expected" &&
 	test_cmp "$T/threads.expected" "$T/plain.threads" &&
 	pf-aggregate -g line,thread "$T/in.sym" >"$T/asked" &&
 	test_cmp "$T/plain" "$T/asked" &&
 	pf-aggregate -g function "$T/in.sym" >"$T/func" &&
-	grep "^thread " "$T/func" >"$T/func.threads" &&
+	grep "^threadtotal " "$T/func" >"$T/func.threads" &&
 	test_cmp "$T/threads.expected" "$T/func.threads"
 '
 
 test_expect '-g thread alone still writes no line records' '
 	pf-aggregate -g thread "$T/in.sym" >"$T/thread" &&
 	! grep "^line \|^callsite " "$T/thread" &&
-	grep -c "^thread " "$T/thread" | grep -x 2
+	grep -c "^threadtotal " "$T/thread" | grep -x 2
 '
 
 test_expect 'no threadline records without -T' '
@@ -56,7 +56,7 @@ test_expect 'threadline SELF and TOTAL summed over threads give the line records
 '
 
 test_expect 'threadline SELF of a thread is at most its JIT samples' '
-	awk "\$1 == \"thread\" { jit[\$7] = \$4 }
+	awk "\$1 == \"threadtotal\" { jit[\$7] = \$4 }
 	     \$1 == \"threadline\" { self[\$7] += \$2 }
 	     END { for (t in self) if (self[t] > jit[t]) exit 1 }" "$T/per"
 '
@@ -70,10 +70,10 @@ test_expect '-T with -g function: threadline records without line records' '
 '
 
 test_expect 'a thread named but never sampled gets no record' '
-	printf "%s\n" "# pf-symbolize 1" "thread 1 5 5 main" "thread 2 5 6 idle" \
+	printf "%s\n" "# pf-symbolize 2" "thread 1 5 5 main" "thread 2 5 6 idle" \
 		"sample 3 5 5 0 a jit jit:1 f /a.py 1 -" >"$T/idle.sym" &&
 	pf-aggregate -T "$T/idle.sym" >"$T/idle.out" &&
-	grep -x "thread 1 100.00 1 100.00 5 5 main" "$T/idle.out" &&
+	grep -x "threadtotal 1 100.00 1 100.00 5 5 main" "$T/idle.out" &&
 	! grep "idle\| 5 6 " "$T/idle.out"
 '
 

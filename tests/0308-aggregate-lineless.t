@@ -12,7 +12,7 @@
 # name wins; k, 3 of /s/c.py and 1 of /s/d.py: the most samples win.
 # jit:4: n, never at a line: no line record.  jit:5: no function.
 cat >"$T/in.sym" <<\EOT
-# pf-symbolize 1
+# pf-symbolize 2
 sample 1 10 10 0 a jit jit:1 f /s/a.py 3 -
 sample 2 10 10 0 a jit jit:1 f /s/a.py 3 -
 sample 3 10 10 0 a jit jit:1 f - 0 -

@@ -8,7 +8,7 @@
 # never compiles.  One sample (t=130) comes after the records that
 # surround it, as pf-symbolize may write it.
 cat >"$T/in.sym" <<'IN'
-# pf-symbolize 1
+# pf-symbolize 2
 meta command python3 s.py
 sample 90 10 11 0 1000 native /usr/bin/python3 _PyEval_EvalFrameDefault - 0 -
 compile 100 10 11 enter - -
@@ -60,14 +60,14 @@ test_expect 'without compile records, no compiling records' '
 '
 
 test_expect 'a thread still in the compiler at the end: open until the last record' '
-	printf "# pf-symbolize 1\ncompile 100 1 1 enter - -\nsample 150 1 1 0 10 native /x f - 0 -\nsample 400 1 2 0 10 native /x f - 0 -\n" |
+	printf "# pf-symbolize 2\ncompile 100 1 1 enter - -\nsample 150 1 1 0 10 native /x f - 0 -\nsample 400 1 2 0 10 native /x f - 0 -\n" |
 		pf-aggregate | grep "^compiling" >"$T/open" &&
 	echo "compiling 1 50.00 300 0 compile" >"$T/expected" &&
 	test_cmp "$T/expected" "$T/open"
 '
 
 test_expect 'bad compile records: reported with their line, the rest counted' '
-	printf "# pf-symbolize 1\ncompile x 1 1 enter - -\ncompile 5 1 1 bogus - -\ncompile 5 1 1 enter maybe -\ncompile 100 1 1 enter - -\ncompile 50 1 1 leave - -\ncompile 200 1 1 leave - -\nsample 150 1 1 0 10 native /x f - 0 -\n" >"$T/bad.sym" &&
+	printf "# pf-symbolize 2\ncompile x 1 1 enter - -\ncompile 5 1 1 bogus - -\ncompile 5 1 1 enter maybe -\ncompile 100 1 1 enter - -\ncompile 50 1 1 leave - -\ncompile 200 1 1 leave - -\nsample 150 1 1 0 10 native /x f - 0 -\n" >"$T/bad.sym" &&
 	test_must_fail 1 pf-aggregate "$T/bad.sym" >"$T/bad.out" 2>"$T/bad.err" &&
 	grep -q "line 2: bad compile record" "$T/bad.err" &&
 	grep -q "line 3: bad compile record" "$T/bad.err" &&

@@ -9,7 +9,7 @@ sed "s|@DATA@|$D|g" "$D/ann-basic.agg" >"$T/basic.agg"
 
 test_expect '--help prints the synopsis to stdout and exits 0' '
 	pf-annotate --help >"$T/help" &&
-	grep "^usage: pf-annotate \[-n\] \[--min-percent=P\] \[-t TID | --each-thread\] \[FILE\]$" "$T/help" &&
+	grep "^usage: pf-annotate \[-n\] \[--min-percent=P\] \[-t TID | --each-thread\] \[--asm\[=att\]\] \[-f NAME\] \[FILE\]$" "$T/help" &&
 	grep "^Exit status" "$T/help"
 '
 
@@ -56,11 +56,11 @@ test_expect 'summary: samples, outside, unresolved, lost; the command' '
 '
 
 test_expect 'the command line says how the command ended, if not well' '
-	printf "# pf-aggregate 1\nmeta command ./prog it%%27s\nexit 1 139 SIGSEGV\ntotal 0 0 0 0 0 0 0\n" >"$T/segv.agg" &&
+	printf "# pf-aggregate 2\nmeta command ./prog it%%27s\nexit 1 139 SIGSEGV\ntotal 0 0 0 0 0 0 0\n" >"$T/segv.agg" &&
 	pf-annotate "$T/segv.agg" >"$T/segv.out" &&
 	printf "# command: ./prog \047it\047\\\\\047\047s\047 (killed by SIGSEGV)\n" >"$T/segv.expected" &&
 	grep -F -x -f "$T/segv.expected" "$T/segv.out" &&
-	printf "# pf-aggregate 1\nmeta command ./prog\nexit 1 3 exited\ntotal 0 0 0 0 0 0 0\n" >"$T/three.agg" &&
+	printf "# pf-aggregate 2\nmeta command ./prog\nexit 1 3 exited\ntotal 0 0 0 0 0 0 0\n" >"$T/three.agg" &&
 	pf-annotate "$T/three.agg" >"$T/three.out" &&
 	grep -x "# command: ./prog (exit status 3)" "$T/three.out"
 '

@@ -45,7 +45,7 @@ test_expect 'empty input, unknown version: exit 65' '
 '
 
 test_expect 'no total record: exit 65' '
-	printf "# pf-aggregate 1\nline 1 100.00 1 100.00 /a.py 1 f\n" >"$T/nototal" &&
+	printf "# pf-aggregate 2\nline 1 100.00 1 100.00 /a.py 1 f\n" >"$T/nototal" &&
 	test_must_fail 65 pf-annotate "$T/nototal" >"$T/nototal.out" 2>"$T/nototal.err" &&
 	grep "no total record" "$T/nototal.err"
 '
@@ -60,7 +60,7 @@ test_expect 'JIT samples but no line records: exit 1, summary printed' '
 
 test_expect 'no JIT samples: exit 0, the summary says so' '
 	cat >"$T/nojit.sym" <<-\EOT &&
-	# pf-symbolize 1
+	# pf-symbolize 2
 	sample 1 1 1 0 a native /usr/lib/libm.so.6 pow - 0 -
 	sample 2 1 1 0 a native /usr/lib/libm.so.6 exp - 0 -
 	sample 3 1 1 0 a native /usr/bin/python3.11 PyObject_Call - 0 -
@@ -80,7 +80,7 @@ test_expect 'no JIT samples: exit 0, the summary says so' '
 '
 
 test_expect 'no JIT sample has a line: exit 0, the summary says so' '
-	printf "# pf-symbolize 1\nsample 1 1 1 0 a jit jit:1 f - 0 -\n" >"$T/noline.sym" &&
+	printf "# pf-symbolize 2\nsample 1 1 1 0 a jit jit:1 f - 0 -\n" >"$T/noline.sym" &&
 	pf-aggregate "$T/noline.sym" >"$T/noline.agg" &&
 	pf-annotate "$T/noline.agg" >"$T/noline.out" &&
 	cat >"$T/noline.expected" <<-\EOT &&
@@ -92,20 +92,20 @@ test_expect 'no JIT sample has a line: exit 0, the summary says so' '
 '
 
 test_expect 'zero samples: exit 0' '
-	printf "# pf-aggregate 1\ntotal 0 0 0 0 0 0 0\n" >"$T/zero" &&
+	printf "# pf-aggregate 2\ntotal 0 0 0 0 0 0 0\n" >"$T/zero" &&
 	pf-annotate "$T/zero" >"$T/zero.out" &&
 	printf "%s\n" "# 0 samples, 0.0% outside JIT code, 0.0% unresolved" "# no samples hit JIT code" >"$T/zero.expected" &&
 	test_cmp "$T/zero.expected" "$T/zero.out"
 '
 
 test_expect 'binary garbage does not crash it' '
-	{ echo "# pf-aggregate 1"; echo "total 9 9 0 0 0 0 0"; head -c 20000 /dev/urandom; echo; } >"$T/garbage" &&
+	{ echo "# pf-aggregate 2"; echo "total 9 9 0 0 0 0 0"; head -c 20000 /dev/urandom; echo; } >"$T/garbage" &&
 	pf-annotate "$T/garbage" >"$T/garbage.out" 2>/dev/null;
 	test $? -eq 0 -o $? -eq 1
 '
 
 test_expect 'a huge line number does not make it list billions of lines' '
-	printf "# pf-aggregate 1\ntotal 2 2 0 0 0 0 0\nline 1 50.00 1 50.00 %s 1 f\nline 1 50.00 1 50.00 %s 4000000000 f\n" \
+	printf "# pf-aggregate 2\ntotal 2 2 0 0 0 0 0\nline 1 50.00 1 50.00 %s 1 f\nline 1 50.00 1 50.00 %s 4000000000 f\n" \
 		"$D/other.py" "$D/other.py" >"$T/huge.agg" &&
 	pf-annotate "$T/huge.agg" >"$T/huge.out" &&
 	test "$(wc -l <"$T/huge.out")" -eq 6 &&

@@ -10,7 +10,7 @@ D=$TOP/tests/data
 # inlined at line 19; moving_average's code at no line (FILE -, as
 # pf-symbolize writes it); python3.11, libm, kernel.
 awk -v src="$D/simple.py" 'BEGIN {
-	print "# pf-symbolize 1"
+	print "# pf-symbolize 2"
 	print "meta command /usr/bin/python3 tests/data/simple.py"
 	print "thread 1 500 500 python3"
 	for (i = 0; i < 10000; i++) {

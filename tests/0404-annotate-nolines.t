@@ -11,7 +11,7 @@ D=$TOP/tests/data
 
 # agg STREAM-BODY: a pf-aggregate stream with the given records.
 agg() {
-	printf "# pf-aggregate 1\n%s\n" "$1"
+	printf "# pf-aggregate 2\n%s\n" "$1"
 }
 
 test_expect 'the pipeline on code without line tables (golden)' '
@@ -245,7 +245,7 @@ nolines 1 100.00 jit:1 f" >"$T/bad.agg" &&
 test_expect 'a long signature is cut in the heading, ended "...)"' '
 	arg="Array<double,2,C,mutable,aligned>" &&
 	name="__main__.many($arg,$arg,$arg,$arg,$arg,$arg,$arg,$arg)" &&
-	{ echo "# pf-symbolize 1"; echo "meta lines none"
+	{ echo "# pf-symbolize 2"; echo "meta lines none"
 	  echo "object jit:2 900 nolines $name"
 	  for i in 1 2 3; do echo "sample 100$i 7 7 0 7f0000002010 jit jit:2 $name - 0 -"; done
 	} >"$T/long.sym" &&

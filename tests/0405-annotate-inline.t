@@ -8,7 +8,7 @@ D=$TOP/tests/data
 
 # agg() BODY: a pf-aggregate stream with the given records.
 agg() {
-	printf "# pf-aggregate 1\n%s\n" "$1"
+	printf "# pf-aggregate 2\n%s\n" "$1"
 }
 
 sed "s|@DATA@|$D|g" "$D/agg-callsite.sym" >"$T/in.sym"

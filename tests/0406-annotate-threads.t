@@ -7,7 +7,7 @@ D=$TOP/tests/data
 
 # agg() BODY: a pf-aggregate stream with the given records.
 agg() {
-	printf "# pf-aggregate 1\n%s\n" "$1"
+	printf "# pf-aggregate 2\n%s\n" "$1"
 }
 
 # Thread 10 (python3): 8 samples, 7 in JIT code; 11 (numba-worker): 5.
@@ -36,12 +36,12 @@ test_expect 'threadline records change nothing without -t or --each-thread' '
 test_expect 'one thread with samples: no thread summary' '
 	grep -v "^sample [0-9]* 10 11 \|^thread 2 " "$T/in.sym" >"$T/one.sym" &&
 	pf-aggregate -T "$T/one.sym" >"$T/one.agg" &&
-	grep -c "^thread " "$T/one.agg" | grep -x 1 &&
+	grep -c "^threadtotal " "$T/one.agg" | grep -x 1 &&
 	pf-annotate "$T/one.agg" >"$T/one.out" &&
 	! grep "^# thread" "$T/one.out" &&
 	agg "total 3 3 0 0 0 0 0 0 0
-thread 3 100.00 3 100.00 1 1 main
-thread 0 0.00 0 0.00 1 2 idle
+threadtotal 3 100.00 3 100.00 1 1 main
+threadtotal 0 0.00 0 0.00 1 2 idle
 line 3 100.00 3 100.00 /a.py 1 f" >"$T/idle.agg" &&
 	pf-annotate "$T/idle.agg" >"$T/idle.out" &&
 	! grep "^# thread" "$T/idle.out"
@@ -50,7 +50,7 @@ line 3 100.00 3 100.00 /a.py 1 f" >"$T/idle.agg" &&
 test_expect 'many threads: at most 16 lines, the rest summed' '
 	{ echo "total 390 195 195 0 0 195 0 0 0"
 	  for i in $(seq 1 20); do
-		echo "thread $((30 - i)) 0.00 $((i % 2 * (30 - i))) 0.00 7 $((100 + i)) w%20$i"
+		echo "threadtotal $((30 - i)) 0.00 $((i % 2 * (30 - i))) 0.00 7 $((100 + i)) w%20$i"
 	  done; } >"$T/many.body" &&
 	agg "$(cat "$T/many.body")" >"$T/many.agg" &&
 	pf-annotate "$T/many.agg" >"$T/many.out" &&
@@ -111,8 +111,8 @@ test_expect '--each-thread: each listing is the -t listing of its thread' '
 
 test_expect '--each-thread: a thread with no JIT sample says so' '
 	agg "total 4 3 1 0 0 0 0 0 0
-thread 3 75.00 3 75.00 1 1 main
-thread 1 25.00 0 0.00 1 2 io
+threadtotal 3 75.00 3 75.00 1 1 main
+threadtotal 1 25.00 0 0.00 1 2 io
 threadline 3 75.00 3 75.00 1 1 $D/calls.py 7 leaf
 outside 1 25.00 kernel [kernel] -" >"$T/io.agg" &&
 	pf-annotate --each-thread "$T/io.agg" >"$T/io.out" &&
@@ -138,7 +138,7 @@ test_expect 'a thread without samples: exit 1' '
 '
 
 test_expect 'no JIT samples: no complaint about threadline records' '
-	printf "%s\n" "# pf-symbolize 1" "sample 1 1 1 0 a kernel [kernel] - - 0 -" >"$T/k.sym" &&
+	printf "%s\n" "# pf-symbolize 2" "sample 1 1 1 0 a kernel [kernel] - - 0 -" >"$T/k.sym" &&
 	pf-aggregate "$T/k.sym" >"$T/k.agg" &&
 	pf-annotate -t 1 "$T/k.agg" >"$T/k.out" 2>"$T/k.err" &&
 	test ! -s "$T/k.err" &&
@@ -155,19 +155,19 @@ test_expect 'usage: -t takes a number; -t and --each-thread exclude each other' 
 
 test_expect 'bad thread and threadline records: named, skipped, exit 1' '
 	agg "total 10 10 0 0 0 0 0 0 0
-thread 10 100.00 10 100.00 1 1
-thread 10 100.00 11 110.00 1 1 jit-above-samples
-thread 10 100.00 x 100.00 1 1 t
-thread 10 100.00 10 100.00 1 99999999999 t
+threadtotal 10 100.00 10 100.00 1 1
+threadtotal 10 100.00 11 110.00 1 1 jit-above-samples
+threadtotal 10 100.00 x 100.00 1 1 t
+threadtotal 10 100.00 10 100.00 1 99999999999 t
 threadline 5 50.00 5 50.00 1 1 $D/calls.py 7
 threadline 5 50.00 5 50.00 1 x $D/calls.py 7 leaf
 threadline 5 50% 5 50.00 1 1 $D/calls.py 7 leaf
 threadline 5 50.00 5 50.00 1 1 %Z $D/calls.py 7 leaf
-thread 10 100.00 10 100.00 1 1 good
+threadtotal 10 100.00 10 100.00 1 1 good
 threadline 10 100.00 10 100.00 1 1 $D/calls.py 7 leaf" >"$T/bad.agg" &&
 	test_must_fail 1 pf-annotate -t 1 "$T/bad.agg" >"$T/bad.out" 2>"$T/bad.err" &&
 	for n in 3 4 5 6; do
-		grep "bad.agg: line $n: bad thread record" "$T/bad.err" || exit 1
+		grep "bad.agg: line $n: bad threadtotal record" "$T/bad.err" || exit 1
 	done &&
 	for n in 7 8 9 10; do
 		grep "bad.agg: line $n: bad threadline record" "$T/bad.err" || exit 1
@@ -177,4 +177,17 @@ threadline 10 100.00 10 100.00 1 1 $D/calls.py 7 leaf" >"$T/bad.agg" &&
 	grep -x "100.0% |     return x + 1.0" "$T/bad.out"
 '
 
+# Version 1 streams named pf-aggregate's per-thread records "thread";
+# in a version 2 stream that kind is pf-record's and is not read.
+test_expect 'a version 1 stream: its thread records are the threads'"'"' counts' '
+	sed "1s/ 2\$/ 1/; s/^threadtotal /thread /" "$T/plain.agg" >"$T/v1.agg" &&
+	head -n 1 "$T/v1.agg" | grep -qx "# pf-aggregate 1" && grep -q "^thread " "$T/v1.agg" &&
+	(cd "$TOP" && pf-annotate "$T/plain.agg") >"$T/v2.out" &&
+	(cd "$TOP" && pf-annotate "$T/v1.agg") >"$T/v1.out" 2>"$T/v1.err" &&
+	test ! -s "$T/v1.err" && test_cmp "$T/v2.out" "$T/v1.out" &&
+	grep -q "^# thread 11 numba-worker" "$T/v1.out" &&
+	sed "s/^threadtotal /thread /" "$T/plain.agg" >"$T/v2thread.agg" &&
+	(cd "$TOP" && pf-annotate "$T/v2thread.agg") >"$T/v2thread.out" &&
+	! grep -q "^# thread 11" "$T/v2thread.out"
+'
 done_testing

@@ -5,7 +5,7 @@
 
 # outside_only RECORDS: a stream of only outside records, 1000 samples.
 outside_only() {
-	printf "# pf-aggregate 1\ntotal 1000 0 1000 0 0 0 0 0 0\n%s\n" "$1"
+	printf "# pf-aggregate 2\ntotal 1000 0 1000 0 0 0 0 0 0\n%s\n" "$1"
 }
 
 # label OBJECT: how the summary names OBJECT, alone with 100 samples.

@@ -10,14 +10,14 @@ D=$TOP/tests/data
 
 # agg STREAM-BODY: a pf-aggregate stream with the given records.
 agg() {
-	printf "# pf-aggregate 1\n%s\n" "$1"
+	printf "# pf-aggregate 2\n%s\n" "$1"
 }
 
 # 20 samples: twice (other.py) at line 2 (6 in thread 10, 2 in 11), at
 # line 3 (2 in 11), at no line (3 in 10, 1 in 11); n, never at a line
 # (2); a JIT sample of no function, an unknown one, two in libm.
 {
-	echo "# pf-symbolize 1"
+	echo "# pf-symbolize 2"
 	echo "meta command python3 s.py"
 	echo "thread 1 10 10 python3"
 	echo "thread 2 10 11 worker"

@@ -4,7 +4,7 @@
 . "$(dirname "$0")/lib.sh"
 
 test_expect 'a -c program with newlines and tabs: one line, as $'"'"'...'"'"' a shell reads' '
-	printf "# pf-aggregate 1\nmeta command python3 -c import%%20numba%%0Aprint(%%27a%%27)%%09#x\ntotal 0 0 0 0 0 0 0 0 0 0\n" |
+	printf "# pf-aggregate 2\nmeta command python3 -c import%%20numba%%0Aprint(%%27a%%27)%%09#x\ntotal 0 0 0 0 0 0 0 0 0 0\n" |
 		pf-annotate >"$T/c.txt" &&
 	grep -Fx "# command: python3 -c \$'"'"'import numba\\nprint(\\'"'"'a\\'"'"')\\t#x'"'"'" "$T/c.txt" &&
 	test "$(grep -c "^# command" "$T/c.txt")" = 1 &&
@@ -14,7 +14,7 @@ test_expect 'a -c program with newlines and tabs: one line, as $'"'"'...'"'"' a 
 # Line 3 has 1 of 10000 samples, its total 2 (an inlined call): both
 # show as 0.0%, so no "total" mark; line 4 has a total that shows.
 cat >"$T/in.agg" <<'EOF2'
-# pf-aggregate 1
+# pf-aggregate 2
 total 10000 10000 0 0 0 0 0 0 0 0
 line 9000 90.00 9000 90.00 /nonexistent/s.py 4 f
 line 1 0.01 2 0.02 /nonexistent/s.py 3 f

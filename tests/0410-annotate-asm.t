@@ -26,7 +26,7 @@ samples() {
 test_expect 'a recording of the fixture with samples on known instructions' '
 	hot_object hot.o 0x$BASE &&
 	objcopy -O binary --only-section=.text hot.o text.bin &&
-	{ echo "# pf-record 1"; echo "meta pid 7"
+	{ echo "# pf-record 2"; echo "meta pid 7"
 	  sh "$TOP/tests/jit-records.sh" 1 10 hot.o
 	  echo "jitcode 1 $BASE $(base64 -w 0 text.bin)"
 	  samples 6 $(sym_at dear_loop 0x29)
@@ -122,7 +122,7 @@ test_expect '--function on a native function: its instructions from the mapped f
 	base=555500000000 &&
 	fifth=$(objdump -d --no-show-raw-insn "$fx" |
 		awk "/<run_hot>:/ { on = 1; next } on && /^ *[0-9a-f]+:/ { if (++n == 5) { sub(/:/, \"\", \$1); print \$1; exit } }") &&
-	{ echo "# pf-record 1"; echo "meta pid 7"
+	{ echo "# pf-record 2"; echo "meta pid 7"
 	  printf "map 1 7 %x %x %x %s\n" $((0x$base + $2)) $((0x$base + $2 + 0x10000)) $(($1)) "$fx"
 	  samples 3 $(printf "%x" $((0x$base + 0x$fifth))); } >native.rec &&
 	pf-symbolize native.rec >native.sym &&

@@ -7,7 +7,7 @@ busy='i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done'
 
 test_expect 'records a busy shell loop with header, meta, samples, exit' '
 	pf-record -q -o "$T/busy.rec" -- sh -c "$busy" &&
-	head -n 1 "$T/busy.rec" | grep -qx "# pf-record 1" &&
+	head -n 1 "$T/busy.rec" | grep -qx "# pf-record 2" &&
 	grep -q "^meta frequency 250$" "$T/busy.rec" &&
 	grep -q "^meta command sh -c i=0%3B%20while" "$T/busy.rec" &&
 	n=$(grep -c "^sample " "$T/busy.rec") && [ "$n" -gt 25 ] &&

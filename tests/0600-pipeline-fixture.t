@@ -62,8 +62,8 @@ test_expect 'all threads of a multi-threaded run are sampled' '
 	pf-record -q -F 1000 -o "$T/thr.rec" -- "$fx" threads 2 1 >/dev/null &&
 	pf-symbolize "$T/thr.rec" >"$T/thr.sym" &&
 	pf-aggregate -g thread "$T/thr.sym" >"$T/thr.agg" &&
-	[ "$(grep -c "^thread " "$T/thr.agg")" -ge 2 ] &&
-	awk "\$1 == \"thread\" && \$4 > 400 { n++ } END { exit !(n >= 2) }" "$T/thr.agg"
+	[ "$(grep -c "^threadtotal " "$T/thr.agg")" -ge 2 ] &&
+	awk "\$1 == \"threadtotal\" && \$4 > 400 { n++ } END { exit !(n >= 2) }" "$T/thr.agg"
 '
 
 test_expect 'an object registered right before _exit is captured at the exit stop' '

@@ -64,11 +64,11 @@ test_expect 'prange.py and inlined.py: spans say what the samples say' '
 '
 
 test_expect 'prange.py: two threads ran JIT code' '
-	awk "\$1 == \"thread\" && \$4 > 20 { n++ } END { exit !(n >= 2) }" "$T/par.agg"
+	awk "\$1 == \"threadtotal\" && \$4 > 20 { n++ } END { exit !(n >= 2) }" "$T/par.agg"
 '
 
 test_expect 'prange.py: thread records add up to the total' '
-	awk "\$1 == \"total\" { n = \$2; j = \$3 } \$1 == \"thread\" { s += \$2; sj += \$4 }
+	awk "\$1 == \"total\" { n = \$2; j = \$3 } \$1 == \"threadtotal\" { s += \$2; sj += \$4 }
 	     END { exit !(s == n && sj == j) }" "$T/par.agg"
 '
 
@@ -76,7 +76,7 @@ test_expect 'prange.py: the summary has a line per thread' '
 	(cd "$TOP" && pf-annotate "$T/par.agg") >"$T/par.txt" 2>"$T/par.aerr" &&
 	cat "$T/par.txt" && test ! -s "$T/par.aerr" &&
 	test "$(grep -c "^# thread [0-9]* .*: [0-9]* samples, [0-9.]*% in JIT code\$" "$T/par.txt")" -eq \
-		"$(grep -c "^thread " "$T/par.agg")"
+		"$(grep -c "^threadtotal " "$T/par.agg")"
 '
 
 # The summary names the four biggest groups only: whether libgomp is one
@@ -88,8 +88,8 @@ test_expect 'prange.py: the OpenMP runtime by name when the summary shows it' '
 '
 
 test_expect 'prange.py: -t of the second thread, percentages of its samples' '
-	tid=$(awk "\$1 == \"thread\" { n++; if (n == 2) print \$7 }" "$T/par.agg") &&
-	samples=$(awk "\$1 == \"thread\" { n++; if (n == 2) print \$2 }" "$T/par.agg") &&
+	tid=$(awk "\$1 == \"threadtotal\" { n++; if (n == 2) print \$7 }" "$T/par.agg") &&
+	samples=$(awk "\$1 == \"threadtotal\" { n++; if (n == 2) print \$2 }" "$T/par.agg") &&
 	(cd "$TOP" && pf-annotate -t "$tid" "$T/par.agg") >"$T/par.t" &&
 	cat "$T/par.t" &&
 	grep -q "^# listing of thread $tid .*only: $samples samples, percentages of these\$" "$T/par.t" &&
@@ -98,7 +98,7 @@ test_expect 'prange.py: -t of the second thread, percentages of its samples' '
 
 test_expect 'prange.py: --each-thread, a heading and a listing per thread' '
 	(cd "$TOP" && pf-annotate --each-thread "$T/par.agg") >"$T/par.each" &&
-	test "$(grep -c "^### thread " "$T/par.each")" -eq "$(grep -c "^thread " "$T/par.agg")" &&
+	test "$(grep -c "^### thread " "$T/par.each")" -eq "$(grep -c "^threadtotal " "$T/par.agg")" &&
 	test "$(grep -c "$hot" "$T/par.each")" -ge 2
 '
 

@@ -41,7 +41,7 @@ for layer in workqueue omp tbb; do
 				pf-record -q -F 1000 -o "'$r'.rec" -- "$py" "'$src'" 2 >/dev/null &&
 			pf-symbolize "'$r'.rec" >"'$r'.sym" &&
 			pf-aggregate -g line,thread "'$r'.sym" >"'$r'.agg" &&
-			awk "\$1 == \"thread\" && \$4 > 200 { n++ } END { print n, \"busy threads\"; exit !(n >= 2) }" "'$r'.agg" &&
+			awk "\$1 == \"threadtotal\" && \$4 > 200 { n++ } END { print n, \"busy threads\"; exit !(n >= 2) }" "'$r'.agg" &&
 			awk -v a="'$ninety'" -v b="'$ten'" -v f="'$src'" "
 				\$1 == \"line\" && \$6 == f && \$7 == a { n90 = \$2 }
 				\$1 == \"line\" && \$6 == f && \$7 == b { n10 = \$2 }

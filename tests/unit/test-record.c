@@ -277,9 +277,11 @@ static void test_header(void)
 		{ "# pf-symbolize 1\n", PF_FORMAT_RECORD, 65,
 		  "test-record: input: line 1: not a pf-record stream: "
 		  "'# pf-symbolize 1'\n" },
-		{ "# pf-record 2\n", PF_FORMAT_RECORD, 65,
+		{ "# pf-record 2\n", PF_FORMAT_RECORD, 0, "" },
+		{ "# pf-aggregate 2\n", PF_FORMAT_AGGREGATE, 0, "" },
+		{ "# pf-record 3\n", PF_FORMAT_RECORD, 65,
 		  "test-record: input: line 1: unsupported pf-record version "
-		  "'2' (this is version 1)\n" },
+		  "'3' (this is version 2)\n" },
 		{ "# pf-record 0\n", PF_FORMAT_RECORD, 65, "unsupported" },
 		{ "# pf-record x\n", PF_FORMAT_RECORD, 65, "unsupported" },
 		{ "# pf-record 1 x\n", PF_FORMAT_RECORD, 65, "unsupported" },
@@ -291,7 +293,7 @@ static void test_header(void)
 		{ "sample 1 2 3 4 7f\n", PF_FORMAT_RECORD, 65, "not a pf-record" },
 		{ "\n# pf-record 1\n", PF_FORMAT_RECORD, 65, "not a pf-record" },
 		{ "", PF_FORMAT_RECORD, 65,
-		  "test-record: input: empty input, expected a '# pf-record 1' "
+		  "test-record: input: empty input, expected a '# pf-record 2' "
 		  "header\n" },
 	};
 	char err[512];
@@ -324,7 +326,7 @@ static void test_write_header(void)
 	write_header(fp, PF_FORMAT_RECORD);
 	write_header(fp, PF_FORMAT_AGGREGATE);
 	fclose(fp);
-	is_str(buf, "# pf-record 1\n# pf-aggregate 1\n", "write_header");
+	is_str(buf, "# pf-record 2\n# pf-aggregate 2\n", "write_header");
 	free(buf);
 }
 
