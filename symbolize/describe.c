@@ -58,6 +58,21 @@ remember:
 	return 0;
 }
 
+/* DIEs with address ranges that may hold a function's frames. */
+static int is_scope(int tag)
+{
+	switch (tag) {
+	case DW_TAG_subprogram:
+	case DW_TAG_inlined_subroutine:
+	case DW_TAG_entry_point:
+	case DW_TAG_lexical_block:
+	case DW_TAG_try_block:
+	case DW_TAG_catch_block:
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Append to scopes the subprogram and inlined_subroutine DIEs under
  * parent that contain pc, outermost first.  Returns the new count.
@@ -72,15 +87,9 @@ static int find_scopes(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *scopes,
 	do {
 		int tag = dwarf_tag(&child), m;
 
-		switch (tag) {
-		case DW_TAG_subprogram:
-		case DW_TAG_inlined_subroutine:
-		case DW_TAG_entry_point:
-		case DW_TAG_lexical_block:
-		case DW_TAG_try_block:
-		case DW_TAG_catch_block:
+		if (is_scope(tag)) {
 			if (dwarf_haspc(&child, pc) <= 0)
-				break;
+				continue;
 			if (tag == DW_TAG_subprogram ||
 			    tag == DW_TAG_inlined_subroutine ||
 			    tag == DW_TAG_entry_point) {
@@ -89,15 +98,12 @@ static int find_scopes(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *scopes,
 				scopes[n++] = child;
 			}
 			return find_scopes(&child, pc, scopes, n, depth + 1);
-		case DW_TAG_namespace:
-		case DW_TAG_module:
+		}
+		if (tag == DW_TAG_namespace || tag == DW_TAG_module) {
 			/* C++ and Fortran put definitions in these. */
 			m = find_scopes(&child, pc, scopes, n, depth + 1);
 			if (m > n)
 				return m;
-			break;
-		default:
-			break;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
 	return n;
@@ -408,15 +414,9 @@ static void scope_bounds(Dwarf_Die *parent, Dwarf_Addr bias,
 	do {
 		Dwarf_Addr base, lo, hi;
 		ptrdiff_t off = 0;
-		int overlaps = 0;
+		int overlaps = 0, tag = dwarf_tag(&child);
 
-		switch (dwarf_tag(&child)) {
-		case DW_TAG_subprogram:
-		case DW_TAG_inlined_subroutine:
-		case DW_TAG_entry_point:
-		case DW_TAG_lexical_block:
-		case DW_TAG_try_block:
-		case DW_TAG_catch_block:
+		if (is_scope(tag)) {
 			while ((off = dwarf_ranges(&child, off, &base, &lo,
 						   &hi)) > 0) {
 				if (lo + bias >= b->end || hi + bias <= b->start)
@@ -427,13 +427,8 @@ static void scope_bounds(Dwarf_Die *parent, Dwarf_Addr bias,
 			}
 			if (overlaps)
 				scope_bounds(&child, bias, b, depth + 1);
-			break;
-		case DW_TAG_namespace:
-		case DW_TAG_module:
+		} else if (tag == DW_TAG_namespace || tag == DW_TAG_module) {
 			scope_bounds(&child, bias, b, depth + 1);
-			break;
-		default:
-			break;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
 }
