@@ -2,9 +2,10 @@
  * profile.h - a pf-aggregate stream read into memory, for pf-annotate.
  *
  * profile_read() keeps what pf-annotate shows: the total, the line,
- * callsite, thread, threadline, outside and nolines records, the command
- * that was profiled and how line tables were obtained.  Other record
- * kinds are skipped.  Bad lines are reported on stderr with their
+ * callsite, threadtotal (thread in a version 1 stream), threadline,
+ * outside and nolines records, the command that was profiled and how
+ * line tables were obtained; for --asm also the insn and code records
+ * (codeset.h).  Other record kinds are skipped.  Bad lines are reported on stderr with their
  * number and counted in bad_lines; input that is not a pf-aggregate
  * stream, or has no total record, is fatal (EXIT_DATAERR).  The profile
  * owns all its strings; profile_release() frees them.
@@ -33,7 +34,7 @@ struct callsite_count {
 	uint64_t total;
 };
 
-/* thread SAMPLES SAMPLES% JIT JIT% PID TID NAME */
+/* threadtotal SAMPLES SAMPLES% JIT JIT% PID TID NAME */
 struct thread_count {
 	uint32_t pid, tid;
 	char *name;		/* NULL when missing */

@@ -76,7 +76,7 @@ def wall(name):
 def rec(name):
     """From a recording: rate, samples (TIME, TID), lost, throttles."""
     r = {"samples": [], "lost": 0, "throttle": 0, "rate": 0}
-    with open(os.path.join(W, name + ".rec")) as f:
+    with open(os.path.join(W, name + ".rec"), errors="replace") as f:
         for line in f:
             if line.startswith("sample "):
                 x = line.split()
@@ -94,7 +94,7 @@ def sym_samples(name, objects=None):
     """Symbolized samples, split into fields; OBJECTS, when given, gets
     the LINES field of each `object` record."""
     out = []
-    with open(os.path.join(W, name + ".sym")) as f:
+    with open(os.path.join(W, name + ".sym"), errors="replace") as f:
         for line in f:
             if line.startswith("sample "):
                 out.append(line.split())
@@ -134,7 +134,7 @@ NONAME = 0
 def agg_lines(name):
     """SELF counts of `line` records: {(file, line): self}."""
     out = {}
-    with open(os.path.join(W, name + ".agg")) as f:
+    with open(os.path.join(W, name + ".agg"), errors="replace") as f:
         for line in f:
             if line.startswith("line "):
                 x = line.split()

@@ -24,10 +24,45 @@ static int hexval(char c)
  * Decode only bytes that Numba would have escaped: an identifier that
  * really contains "_41" keeps it.
  */
+static int escape_at(const char *r)
+{
+	int hi, lo;
+
+	if (r[0] != '_' || (hi = hexval(r[1])) < 0 || (lo = hexval(r[2])) < 0)
+		return -1;
+	return hi << 4 | lo;
+}
+
+/*
+ * The escapes at r that spell one non-ASCII character in UTF-8 (Numba
+ * escapes each of its bytes): how many, or 0.  "_call" is not one: 0xca
+ * must be followed by a continuation byte's escape.
+ */
+static int utf8_escapes(const char *r)
+{
+	int v = escape_at(r), n, i;
+
+	if (v >= 0xc2 && v <= 0xdf)
+		n = 2;
+	else if (v >= 0xe0 && v <= 0xef)
+		n = 3;
+	else if (v >= 0xf0 && v <= 0xf4)
+		n = 4;
+	else
+		return 0;
+	for (i = 1; i < n; i++) {
+		int c = escape_at(r + 3 * i);
+
+		if (c < 0x80 || c > 0xbf)
+			return 0;
+	}
+	return n;
+}
+
 static int numba_escaped(int v)
 {
 	if (v >= 0x80)
-		return 1;
+		return 0;	/* only as part of UTF-8: utf8_escapes() */
 	if (v <= 0x20 || v == 0x7f || v == '_')
 		return 0;
 	return !((v >= '0' && v <= '9') || (v >= 'a' && v <= 'z') ||
@@ -41,14 +76,17 @@ static void numba_cleanup(char *s)
 	int in_name = 1;	/* before the parameter list */
 
 	while (*r) {
-		int hi, lo;
+		int v, n;
 
 		if (!strncmp(r, "[abi:", 5) && strchr(r, ']')) {
 			r = strchr(r, ']') + 1;
-		} else if (*r == '_' && (hi = hexval(r[1])) >= 0 &&
-			   (lo = hexval(r[2])) >= 0 &&
-			   numba_escaped(hi << 4 | lo)) {
-			*w++ = (char)(hi << 4 | lo);
+		} else if ((n = utf8_escapes(r)) > 0) {
+			while (n--) {
+				*w++ = (char)escape_at(r);
+				r += 3;
+			}
+		} else if ((v = escape_at(r)) >= 0 && numba_escaped(v)) {
+			*w++ = (char)v;
 			r += 3;
 		} else if (in_name && r[0] == ':' && r[1] == ':') {
 			*w++ = '.';

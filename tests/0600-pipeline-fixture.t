@@ -174,8 +174,10 @@ test_expect 'jitcode for no object, or outside its code, is a bad line' '
 # written before its first sample, and what each stretch of it is.
 test_expect 'code records: each sampled fixture function once, with the bytes that ran' '
 	grep "^code jit:1 " "$T/fx.sym" | cut -d" " -f5,6 | sort >"$T/code.fns" &&
-	printf "live cheap_loop\nlive dear_loop\n" >"$T/code.want" &&
-	test_cmp "$T/code.want" "$T/code.fns" &&
+	grep -qx "live cheap_loop" "$T/code.fns" && grep -qx "live dear_loop" "$T/code.fns" &&
+	# hot_entry, which runs between the loops, gets a sample now and then
+	! grep -vx "live cheap_loop\|live dear_loop\|live hot_entry" "$T/code.fns" &&
+	test "$(sort -u "$T/code.fns" | wc -l)" -eq "$(wc -l <"$T/code.fns")" &&
 	base=$(grep "^jitcode 1 " "$T/fx.rec" | head -n 1 | cut -d" " -f3) &&
 	for start in $(grep "^code jit:1 " "$T/fx.sym" | cut -d" " -f3); do
 		grep "^codedata jit:1 $start " "$T/fx.sym" | cut -d" " -f4 | base64 -d >"$T/fn.bin" &&

@@ -37,6 +37,12 @@ int main(void)
 	ok(names("_ZN8__main__4make12_3clocals_3e5innerB2v1Ex",
 		 NAMES_NUMBA, "__main__.make.<locals>.inner(long long)"),
 	   "_3c and _3e decoded in the name");
+	ok(names("_ZN5numba2np8arrayobj15_call_allocatorB2v1Ex", NAMES_NUMBA,
+		 "numba.np.arrayobj._call_allocator(long long)"),
+	   "_ca is no escape when no UTF-8 continuation follows");
+	ok(names("_ZN8__main__9caf_c3_a9B2v1Ex", NAMES_NUMBA,
+		 "__main__.caf\xc3\xa9(long long)"),
+	   "a non-ASCII name: its UTF-8 bytes decoded together");
 	ok(names(opt, NAMES_RAW, opt), "--no-demangle leaves it");
 	ok(names("sin", NAMES_NUMBA, "sin"), "a C name stays");
 	return done_testing();
