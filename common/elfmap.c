@@ -20,3 +20,17 @@ int elf_load_bias(Elf *elf, uint64_t start, uint64_t offset, uint64_t *bias)
 	}
 	return -1;
 }
+
+Elf_Scn *elf_code_section(Elf *elf, uint64_t addr, size_t len,
+			  GElf_Shdr *sh)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, sh) && sh->sh_type != SHT_NOBITS &&
+		    (sh->sh_flags & SHF_EXECINSTR) && addr >= sh->sh_addr &&
+		    addr - sh->sh_addr <= sh->sh_size &&
+		    len <= sh->sh_size - (addr - sh->sh_addr))
+			return scn;
+	return NULL;
+}

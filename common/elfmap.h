@@ -5,6 +5,7 @@
 #define PF_ELFMAP_H
 
 #include <gelf.h>
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -15,5 +16,12 @@
  * segment holds offset.
  */
 int elf_load_bias(Elf *elf, uint64_t start, uint64_t offset, uint64_t *bias);
+
+/*
+ * The executable section with contents that holds all of [addr, addr +
+ * len) (section addresses), with its header in *sh; NULL when none does.
+ */
+Elf_Scn *elf_code_section(Elf *elf, uint64_t addr, size_t len,
+			  GElf_Shdr *sh);
 
 #endif

@@ -3,6 +3,7 @@
 #include "aggrec.h"
 #include "base64.h"
 #include "record.h"
+#include "elfmap.h"
 #include "escape.h"
 #include "util.h"
 
@@ -59,25 +60,16 @@ static enum code_source file_bytes(Elf *elf, GElf_Addr modbias,
 				   Dwarf_Addr maddr, size_t len,
 				   unsigned char *out)
 {
+	GElf_Shdr sh;
 	GElf_Addr a = maddr - modbias;
-	Elf_Scn *scn = NULL;
+	Elf_Scn *scn = elf_code_section(elf, a, len, &sh);
+	Elf_Data *d;
 
-	while ((scn = elf_nextscn(elf, scn))) {
-		Elf_Data *d;
-		GElf_Shdr sh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_PROGBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR) || a < sh.sh_addr ||
-		    a - sh.sh_addr > sh.sh_size ||
-		    len > sh.sh_size - (a - sh.sh_addr))
-			continue;
-		d = elf_getdata(scn, NULL);
-		if (!d || !d->d_buf || d->d_size < sh.sh_size)
-			return CODE_NONE;
-		memcpy(out, (const char *)d->d_buf + (a - sh.sh_addr), len);
-		return CODE_FILE;
-	}
-	return CODE_NONE;
+	if (!scn || !(d = elf_getdata(scn, NULL)) || !d->d_buf ||
+	    d->d_size < sh.sh_size)
+		return CODE_NONE;
+	memcpy(out, (const char *)d->d_buf + (a - sh.sh_addr), len);
+	return CODE_FILE;
 }
 
 /* n bytes as base64 text, NUL-ended, in *buf (freed and made anew). */

@@ -1,6 +1,7 @@
 /* jit.c - see jit.h */
 #include "jit.h"
 #include "base64.h"
+#include "elfmap.h"
 #include "util.h"
 
 #include <errno.h>
@@ -410,36 +411,29 @@ static int check_code(const struct jit_object *o, uint64_t addr,
 		      const unsigned char *live, size_t len)
 {
 	Elf *elf = elf_memory((char *)o->image, o->size);
-	Elf_Scn *scn = NULL;
-	int ret = -1;
+	unsigned char *patched;
+	Elf_Scn *scn;
+	GElf_Shdr sh;
+	uint64_t start;
+	size_t i;
+	int ret = 0;
 
 	if (!elf)
 		return -1;
-	while ((scn = elf_nextscn(elf, scn))) {
-		unsigned char *patched;
-		GElf_Shdr sh;
-		uint64_t start;
-		size_t i;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR) || addr < sh.sh_addr ||
-		    addr - sh.sh_addr > sh.sh_size ||
-		    len > sh.sh_size - (addr - sh.sh_addr))
-			continue;
-		/* index_object() checked the section lies in the image. */
-		start = addr - sh.sh_addr;
-		patched = xcalloc(len ? len : 1, 1);
-		mark_relocated(elf, elf_ndxscn(scn), start, len, patched);
-		ret = 0;
-		for (i = 0; i < len; i++)
-			if (!patched[i] &&
-			    live[i] != o->image[sh.sh_offset + start + i]) {
-				ret = 1;
-				break;
-			}
-		free(patched);
-		break;
+	if (!(scn = elf_code_section(elf, addr, len, &sh))) {
+		elf_end(elf);
+		return -1;
 	}
+	/* index_object() checked the section lies in the image. */
+	start = addr - sh.sh_addr;
+	patched = xcalloc(len ? len : 1, 1);
+	mark_relocated(elf, elf_ndxscn(scn), start, len, patched);
+	for (i = 0; i < len; i++)
+		if (!patched[i] && live[i] != o->image[sh.sh_offset + start + i]) {
+			ret = 1;
+			break;
+		}
+	free(patched);
 	elf_end(elf);
 	return ret;
 }
@@ -498,7 +492,7 @@ enum code_source jit_code_bytes(const struct jit_object *o, uint64_t addr,
 				size_t len, unsigned char *out)
 {
 	Elf *elf;
-	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
 	unsigned char *covered;
 	enum code_source ret = CODE_NONE;
 	size_t i, j;
@@ -506,19 +500,11 @@ enum code_source jit_code_bytes(const struct jit_object *o, uint64_t addr,
 	if (!o->complete || o->unusable || !o->image ||
 	    !(elf = elf_memory((char *)o->image, o->size)))
 		return CODE_NONE;
-	while ((scn = elf_nextscn(elf, scn))) {
-		GElf_Shdr sh;
-
-		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
-		    !(sh.sh_flags & SHF_EXECINSTR) || addr < sh.sh_addr ||
-		    addr - sh.sh_addr > sh.sh_size ||
-		    len > sh.sh_size - (addr - sh.sh_addr))
-			continue;
+	if (elf_code_section(elf, addr, len, &sh)) {
 		/* index_object() checked the section lies in the image. */
 		memcpy(out, o->image + sh.sh_offset + (addr - sh.sh_addr),
 		       len);
 		ret = CODE_OBJECT;
-		break;
 	}
 	elf_end(elf);
 	if (ret == CODE_NONE || !o->live_nr)
