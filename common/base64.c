@@ -4,32 +4,49 @@
 static const char alphabet[] =
 	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-void base64_write(FILE *fp, const unsigned char *d, size_t len)
+size_t base64_encode(const unsigned char *d, size_t len, char *out)
 {
+	char *w = out;
 	size_t i;
 
 	for (i = 0; i + 2 < len; i += 3) {
 		unsigned v = (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8 |
 			     d[i + 2];
 
-		fputc(alphabet[v >> 18], fp);
-		fputc(alphabet[v >> 12 & 63], fp);
-		fputc(alphabet[v >> 6 & 63], fp);
-		fputc(alphabet[v & 63], fp);
+		*w++ = alphabet[v >> 18];
+		*w++ = alphabet[v >> 12 & 63];
+		*w++ = alphabet[v >> 6 & 63];
+		*w++ = alphabet[v & 63];
 	}
 	if (len - i == 1) {
 		unsigned v = (unsigned)d[i] << 16;
 
-		fputc(alphabet[v >> 18], fp);
-		fputc(alphabet[v >> 12 & 63], fp);
-		fputs("==", fp);
+		*w++ = alphabet[v >> 18];
+		*w++ = alphabet[v >> 12 & 63];
+		*w++ = '=';
+		*w++ = '=';
 	} else if (len - i == 2) {
 		unsigned v = (unsigned)d[i] << 16 | (unsigned)d[i + 1] << 8;
 
-		fputc(alphabet[v >> 18], fp);
-		fputc(alphabet[v >> 12 & 63], fp);
-		fputc(alphabet[v >> 6 & 63], fp);
-		fputc('=', fp);
+		*w++ = alphabet[v >> 18];
+		*w++ = alphabet[v >> 12 & 63];
+		*w++ = alphabet[v >> 6 & 63];
+		*w++ = '=';
+	}
+	*w = '\0';
+	return (size_t)(w - out);
+}
+
+void base64_write(FILE *fp, const unsigned char *d, size_t len)
+{
+	/* A multiple of 3 bytes a piece: padding only at the very end. */
+	enum { PIECE = 3 * 1024 };
+	char text[BASE64_ENCODED_LEN(PIECE) + 1];
+	size_t off, n;
+
+	for (off = 0; off < len; off += n) {
+		n = len - off < PIECE ? len - off : PIECE;
+		fwrite(text, 1, base64_encode(d + off, n, text), fp);
 	}
 }
 

@@ -7,6 +7,15 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* Characters that len bytes encode to (with '=' padding). */
+#define BASE64_ENCODED_LEN(len) (((len) + 2) / 3 * 4)
+
+/*
+ * Encode len bytes of data into out, which holds BASE64_ENCODED_LEN(len)
+ * + 1 characters, NUL-ended; returns the length of the text.
+ */
+size_t base64_encode(const unsigned char *data, size_t len, char *out);
+
 /* Write len bytes of data to fp as base64 (with '=' padding). */
 void base64_write(FILE *fp, const unsigned char *data, size_t len);
 

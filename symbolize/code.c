@@ -72,22 +72,6 @@ static enum code_source file_bytes(Elf *elf, GElf_Addr modbias,
 	return CODE_FILE;
 }
 
-/* n bytes as base64 text, NUL-ended, in *buf (freed and made anew). */
-static char *realloc_base64(char **buf, const unsigned char *data, size_t n)
-{
-	size_t size = 0;
-	FILE *fp;
-
-	free(*buf);
-	*buf = NULL;
-	if (!(fp = open_memstream(buf, &size)))
-		die(EXIT_FATAL, "open_memstream:");
-	base64_write(fp, data, n);
-	if (fclose(fp) != 0)
-		die(EXIT_FATAL, "out of memory");
-	return *buf;
-}
-
 /* "FUNCTION FILE LINE INLINED" of module address a, malloc'd. */
 static char *describe(const struct code_place *p, Dwarf_Addr a, size_t *len)
 {
@@ -168,7 +152,7 @@ void code_write(struct code_writer *w, FILE *fp, const struct code_place *p)
 	const char *name;
 	char *plain, *readable;
 	union agg_value v[5];
-	char *b64buf = NULL, *b64;
+	char b64[BASE64_ENCODED_LEN(CODE_CHUNK) + 1];
 	uint64_t key[3];
 	size_t len, off;
 	int added;
@@ -207,13 +191,12 @@ void code_write(struct code_writer *w, FILE *fp, const struct code_place *p)
 			size_t n = len - off < CODE_CHUNK ? len - off
 							  : CODE_CHUNK;
 
-			b64 = realloc_base64(&b64buf, bytes + off, n);
+			base64_encode(bytes + off, n, b64);
 			v[0].s = p->object;
 			v[1].u = start - p->shift + off;
 			v[2].s = b64;
 			agg_write(fp, &agg_codedata, v, 0);
 		}
-		free(b64buf);
 		w->bytes += len;
 		write_spans(fp, p, start, end);
 	}

@@ -3,6 +3,7 @@
 #include "tap.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 /* base64_write's text for data, malloc'ed. */
 static char *encode(const unsigned char *data, size_t len, size_t *n)
@@ -154,9 +155,39 @@ static void test_bad_input(void)
 	}
 }
 
+/*
+ * base64_encode gives base64_write's text, with its length and a NUL;
+ * base64_write in pieces, past the first one included.
+ */
+static void test_encode(void)
+{
+	static unsigned char data[7000];
+	static char text[BASE64_ENCODED_LEN(sizeof(data)) + 2];
+	size_t lens[] = { 0, 1, 2, 3, 4, 3071, 3072, 3073, 6144, 7000 };
+	size_t i, bad = 0;
+
+	for (i = 0; i < sizeof(data); i++)
+		data[i] = (unsigned char)(i * 37 + 11);
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		size_t n, got;
+		char *want = encode(data, lens[i], &n);
+
+		text[BASE64_ENCODED_LEN(lens[i]) + 1] = 'x';
+		got = base64_encode(data, lens[i], text);
+		if (got != n || got != BASE64_ENCODED_LEN(lens[i]) ||
+		    memcmp(text, want, n) || text[n] != '\0' ||
+		    text[n + 1] != 'x')
+			bad++;
+		free(want);
+	}
+	ok(bad == 0, "base64_encode writes base64_write's text, NUL-ended, "
+		     "and no further; lengths around the pieces");
+}
+
 int main(void)
 {
 	test_rfc4648();
+	test_encode();
 	test_round_trip();
 	test_bad_input();
 	return done_testing();
