@@ -540,7 +540,7 @@ void asm_print_function(struct asm_view *v, size_t fn)
 {
 	const struct code_set *cs = v->cs;
 	const struct code_function *f = &cs->fn[fn];
-	uint64_t self = asm_function_samples(v, fn), hottest = 0;
+	uint64_t self = 0, hottest = 0;
 	size_t i;
 
 	if (!f->bytes) {
@@ -554,6 +554,7 @@ void asm_print_function(struct asm_view *v, size_t fn)
 
 		if (cs->span[i].fn == fn) {
 			walk_block(v, &b, 0, 0, 0, 0, NULL);
+			self += b.samples;
 			if (b.hottest > hottest)
 				hottest = b.hottest;
 		}
