@@ -6,9 +6,8 @@
  * "insn"'` sorts for the hottest instructions.  pf-symbolize gives
  * every sample of a PC the same description; a stream made otherwise
  * gets an entry per description of a PC, so that any stream gives the
- * same records whatever its order.  Kernel and unknown samples have no instruction
- * to show.  The table
- * owns copies of the strings.
+ * same records whatever its order.  Kernel and unknown samples have no
+ * instruction to show.  The table owns copies of the strings.
  */
 #ifndef PF_AGGREGATE_INSNS_H
 #define PF_AGGREGATE_INSNS_H

@@ -396,20 +396,23 @@ static void print_noline_headers(const struct listing *l,
 	}
 }
 
+int listing_width(uint64_t samples, const struct listing_options *opt)
+{
+	int digits = snprintf(NULL, 0, "%" PRIu64, samples);
+
+	return opt->numbers && digits > 6 ? digits : 6;
+}
+
 size_t print_listing(const struct listing_input *in,
 		     const struct listing_options *opt)
 {
-	struct listing l = { opt, in, in->callsites, in->samples, 6, NULL,
-			     NULL };
+	struct listing l = { opt, in, in->callsites, in->samples,
+			     listing_width(in->samples, opt), NULL, NULL };
 	struct line_count *lines;
 	struct function_group *funcs;
 	struct file_group *files;
 	size_t lines_nr = in->lines_nr, funcs_nr, files_nr, i, j;
 	size_t hidden = 0, next = 0;
-	int digits = snprintf(NULL, 0, "%" PRIu64, in->samples);
-
-	if (opt->numbers && digits > l.width)
-		l.width = digits;
 	l.cwd = getcwd(NULL, 0);
 	l.pwd = logical_cwd(l.cwd);
 	lines = sort_lines(in->lines, &lines_nr);

@@ -16,6 +16,7 @@
 #include "profile.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct listing_options {
 	double min_percent;	/* hide functions with less of the samples */
@@ -45,6 +46,12 @@ struct listing_input {
  * functions inlined there.  Returns how many functions were hidden by
  * min_percent.
  */
+/*
+ * The width of the count column for samples: 6 ("100.0%"), or with
+ * numbers as many digits as samples has when more.
+ */
+int listing_width(uint64_t samples, const struct listing_options *opt);
+
 size_t print_listing(const struct listing_input *in,
 		     const struct listing_options *opt);
 

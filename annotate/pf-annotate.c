@@ -65,8 +65,8 @@ static PF_NORETURN void usage(int code)
 		      "\n"
 		      "Exit status: 0 ok, 1 some input lines were bad and skipped or the\n"
 		      "input has no line (or threadline) records, or thread TID has no\n"
-		      "samples, or no function NAME has code records, 2 fatal error, 64 usage error, 65 input is not a\n"
-		      "pf-aggregate stream.\n",
+		      "samples, or no function NAME has code records, 2 fatal error,\n"
+		      "64 usage error, 65 input is not a pf-aggregate stream.\n",
 		      fp);
 	exit(code);
 }
@@ -292,7 +292,6 @@ static struct asm_view *open_asm(struct annotate *a,
 				 const unsigned char *selected)
 {
 	struct asm_options o;
-	int digits = snprintf(NULL, 0, "%" PRIu64, a->profile.samples);
 	struct asm_view *v;
 
 	memset(&o, 0, sizeof(o));
@@ -300,7 +299,7 @@ static struct asm_view *open_asm(struct annotate *a,
 	o.full = selected != NULL;
 	o.numbers = a->opt.numbers;
 	o.samples = a->profile.samples;
-	o.width = a->opt.numbers && digits > 6 ? digits : 6;
+	o.width = listing_width(a->profile.samples, &a->opt);
 	o.selected = selected;
 	if (!(v = asm_view_new(&a->profile.code, &o)))
 		a->code = EXIT_PARTIAL;
