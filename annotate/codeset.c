@@ -164,30 +164,33 @@ static int take_insn(struct code_set *cs, const union agg_value *v,
 	return 0;
 }
 
+/* The record kinds of the set, and what takes each. */
+static const struct {
+	const struct agg_def *def;
+	int (*take)(struct code_set *cs, const union agg_value *v,
+		    const char **why);
+} kinds[] = {
+	{ &agg_insn, take_insn },
+	{ &agg_code, take_code },
+	{ &agg_codedata, take_codedata },
+	{ &agg_span, take_span },
+};
+
 int code_set_take(struct code_set *cs, char **f, size_t n, const char **why)
 {
-	const struct agg_def *d;
 	union agg_value v[AGG_MAX_FIELDS];
+	size_t i;
 
-	if (!strcmp(f[0], "insn"))
-		d = &agg_insn;
-	else if (!strcmp(f[0], "code"))
-		d = &agg_code;
-	else if (!strcmp(f[0], "codedata"))
-		d = &agg_codedata;
-	else
-		d = &agg_span;
-	if (agg_parse(d, f, n, v) < 0) {
-		*why = "bad fields";
-		return -1;
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		if (strcmp(f[0], kinds[i].def->kind))
+			continue;
+		if (agg_parse(kinds[i].def, f, n, v) < 0) {
+			*why = "bad fields";
+			return -1;
+		}
+		return kinds[i].take(cs, v, why);
 	}
-	if (d == &agg_insn)
-		return take_insn(cs, v, why);
-	if (d == &agg_code)
-		return take_code(cs, v, why);
-	if (d == &agg_codedata)
-		return take_codedata(cs, v, why);
-	return take_span(cs, v, why);
+	return 1;
 }
 
 uint64_t code_set_samples(const struct code_set *cs, const char *object,

@@ -48,7 +48,8 @@ void code_set_release(struct code_set *cs);
 
 /*
  * Take a code, codedata, span or insn record split into n fields f.
- * Returns 0, or -1 with *why set to what is wrong with it.
+ * Returns 0, -1 with *why set to what is wrong with it, or 1 when f is
+ * a record of another kind (not taken).
  */
 int code_set_take(struct code_set *cs, char **f, size_t n, const char **why);
 

@@ -338,8 +338,8 @@ static void do_code(struct reader *r, char **f, size_t n)
 	const char *why = NULL;
 	char what[96];
 
-	if (code_set_take(&r->profile->code, f, n, &why) == 0)
-		return;
+	if (code_set_take(&r->profile->code, f, n, &why) >= 0)
+		return;	/* taken, or not a code record */
 	snprintf(what, sizeof(what), "bad %s record (%s)", f[0], why);
 	bad_line(r, what);
 }
@@ -390,9 +390,7 @@ static void process_line(struct reader *r)
 		do_compiling(r, f, n);
 	else if (!strcmp(f[0], "exit"))
 		do_exit(r, f, n);
-	else if (r->profile->have_code &&
-		 (!strcmp(f[0], "insn") || !strcmp(f[0], "code") ||
-		  !strcmp(f[0], "codedata") || !strcmp(f[0], "span")))
+	else if (r->profile->have_code)
 		do_code(r, f, n);
 	/* Anything else (function, unknown kinds) is not shown. */
 }
