@@ -55,6 +55,7 @@ remember:
 	st->cu = *cudie;
 	st->bias = *bias;
 	st->have_cu = 1;
+	st->have_sub = 0;
 	return 0;
 }
 
@@ -106,6 +107,29 @@ static int find_scopes(Dwarf_Die *parent, Dwarf_Addr pc, Dwarf_Die *scopes,
 				return m;
 		}
 	} while (dwarf_siblingof(&child, &child) == 0);
+	return n;
+}
+
+/*
+ * find_scopes() from the compilation unit cudie, the one find_cu() gave:
+ * first in the subprogram that held the last address, as the spans of
+ * a function and the samples in it come one after the other (a unit
+ * may hold thousands of functions, all looked at otherwise).
+ */
+static int unit_scopes(struct describe_state *st, Dwarf_Die *cudie,
+		       Dwarf_Addr pc, Dwarf_Die *scopes)
+{
+	int n;
+
+	if (st->have_sub && dwarf_haspc(&st->sub, pc) > 0) {
+		scopes[0] = st->sub;
+		return find_scopes(&st->sub, pc, scopes, 1, 1);
+	}
+	n = find_scopes(cudie, pc, scopes, 0, 0);
+	if (n > 0 && dwarf_tag(&scopes[0]) == DW_TAG_subprogram) {
+		st->sub = scopes[0];
+		st->have_sub = 1;
+	}
 	return n;
 }
 
@@ -338,7 +362,7 @@ void describe_address(FILE *fp, struct describe_state *st,
 			innermost.file = dwarf_linesrc(line, NULL, NULL);
 		if (innermost.file)
 			innermost.line = (uint64_t)lineno;
-		n = find_scopes(&cudie, addr - bias, scopes, 0, 0);
+		n = unit_scopes(st, &cudie, addr - bias, scopes);
 	}
 	/* The real (not inlined) function the address is in. */
 	for (first = n - 1; first > 0; first--)

@@ -26,6 +26,8 @@ struct describe_state {
 	int have_cu;
 	Dwarf_Die cu;		/* the compilation unit found last */
 	Dwarf_Addr bias;
+	int have_sub;
+	Dwarf_Die sub;		/* the subprogram of cu found last */
 	struct region_finder *regions;	/* or NULL: pseudo files as such */
 	size_t self;		/* the JIT object described, for regions */
 	const struct symindex *symbols;	/* or NULL: ask libdwfl */
