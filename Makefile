@@ -40,7 +40,7 @@ $(COMMON_LIB): $(COMMON_OBJ)
 # first, so the build tree and a moved install work too).
 record/pf-record.o: PF_CFLAGS += -DPF_SHIMDIR='"$(DATADIR)/shim"'
 record/pf-record: $(patsubst %.c,%.o,$(wildcard record/*.c)) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(ELF_LIBS)
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DW_LIBS)
 symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DW_LIBS) $(CS_LIBS) -lstdc++
 aggregate/pf-aggregate: $(patsubst %.c,%.o,$(wildcard aggregate/*.c)) $(COMMON_LIB)

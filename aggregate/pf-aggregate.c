@@ -275,7 +275,7 @@ static void do_sample(struct aggregate *ag, char **f, size_t n)
 	struct sym_sample s;
 	long chain_nr = 0;
 
-	if (parse_sym_sample(f, n, &s)) {
+	if (parse_sym_sample(f, n, 0, &s)) {
 		bad_line(ag, "bad sample record");
 		return;
 	}

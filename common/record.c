@@ -47,13 +47,33 @@ static int parse_u32(const char *s, uint32_t *out)
 	return 0;
 }
 
-int parse_raw_sample(char **f, size_t n, struct raw_sample *s)
+int parse_raw_sample(char **f, size_t n, size_t stack_field,
+		     struct raw_sample *s)
 {
 	if (n < 6 || parse_u64(f[1], 10, 0, UINT64_MAX, &s->time) ||
 	    parse_u32(f[2], &s->pid) || parse_u32(f[3], &s->tid) ||
 	    parse_u32(f[4], &s->cpu) ||
 	    parse_u64(f[5], 16, 0, UINT64_MAX, &s->pc))
 		return -1;
+	s->stack = 0;
+	s->has_stack = stack_field != NO_STACK_FIELD && n > stack_field;
+	if (s->has_stack) {
+		/* The last field may hold the rest of the line. */
+		f[stack_field][strcspn(f[stack_field], " ")] = '\0';
+		if (parse_u64(f[stack_field], 10, 0, UINT64_MAX, &s->stack))
+			return -1;
+	}
+	return 0;
+}
+
+int parse_raw_stack(char **f, size_t n, struct raw_stack *s)
+{
+	if (n < 5 || parse_u64(f[1], 10, 1, UINT64_MAX, &s->id) ||
+	    parse_u32(f[2], &s->pid) ||
+	    parse_u64(f[3], 10, 0, UINT64_MAX, &s->parent) ||
+	    parse_u64(f[4], 16, 0, UINT64_MAX, &s->pc) ||
+	    s->parent >= s->id)
+		return -1;	/* a parent is always written first */
 	return 0;
 }
 
@@ -69,9 +89,10 @@ int parse_sample_kind(const char *s, enum sample_kind *kind)
 	return -1;
 }
 
-int parse_sym_sample(char **f, size_t n, struct sym_sample *s)
+int parse_sym_sample(char **f, size_t n, int stacks, struct sym_sample *s)
 {
-	if (n < 12 || parse_raw_sample(f, n, &s->raw) ||
+	if (n < 12 ||
+	    parse_raw_sample(f, n, stacks ? 12 : NO_STACK_FIELD, &s->raw) ||
 	    parse_sample_kind(f[6], &s->kind) ||
 	    unescape_field(f[7], &s->object) ||
 	    unescape_field(f[8], &s->function) ||
@@ -156,4 +177,18 @@ int parse_compiling_kind(const char *s, enum compiling_kind *kind)
 			return 0;
 		}
 	return -1;
+}
+
+int parse_sym_stack(char **f, size_t n, struct sym_stack *s)
+{
+	if (n < 11 || parse_raw_stack(f, n, &s->raw) ||
+	    parse_sample_kind(f[5], &s->at.kind) ||
+	    unescape_field(f[6], &s->at.object) ||
+	    unescape_field(f[7], &s->at.function) ||
+	    unescape_field(f[8], &s->at.file) || parse_u32(f[9], &s->at.line))
+		return -1;
+	f[10][strcspn(f[10], " ")] = '\0';
+	s->at.inlined = strcmp(f[10], "-") ? f[10] : NULL;
+	memset(&s->at.raw, 0, sizeof(s->at.raw));
+	return 0;
 }

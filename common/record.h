@@ -39,15 +39,41 @@ int expect_header(struct line_reader *lr, const char *format);
 /* Write "# FORMAT VERSION\n". */
 void write_header(FILE *fp, const char *format);
 
-/* sample TIME PID TID CPU PC: as pf-record writes it. */
+/*
+ * sample TIME PID TID CPU PC [STACK]: as pf-record writes it; STACK
+ * (pf-record -g) names the sample's callers, a stack record.
+ */
 struct raw_sample {
 	uint64_t time;
 	uint32_t pid, tid, cpu;
 	uint64_t pc;
+	uint64_t stack;		/* 0: no callers known */
+	int has_stack;		/* the record has a STACK field */
 };
 
-/* f[0] is "sample"; n is the field count.  Extra fields are ignored. */
-int parse_raw_sample(char **f, size_t n, struct raw_sample *s);
+/*
+ * f[0] is "sample"; n is the field count.  Extra fields are ignored.
+ * stack_field: where STACK is (6 in pf-record's samples, 12 in
+ * pf-symbolize's), read when the record has it; NO_STACK_FIELD in a
+ * stream without `meta stacks`, where a field there is one this
+ * version does not know, and ignored.
+ */
+#define NO_STACK_FIELD ((size_t)-1)
+int parse_raw_sample(char **f, size_t n, size_t stack_field,
+		     struct raw_sample *s);
+
+/*
+ * stack ID PID PARENT PC: a caller frame (pf-record -g).  PC is the
+ * return address into the frame, PARENT the node of its own callers (0:
+ * none); PC 0 stands for the callers an unwind could not find.
+ */
+struct raw_stack {
+	uint64_t id;
+	uint32_t pid;
+	uint64_t parent, pc;
+};
+
+int parse_raw_stack(char **f, size_t n, struct raw_stack *s);
 
 enum sample_kind { KIND_JIT, KIND_NATIVE, KIND_KERNEL, KIND_UNKNOWN };
 extern const char *const sample_kind_names[4];
@@ -64,7 +90,20 @@ struct sym_sample {
 	char *inlined;		/* still escaped; see parse_inline_entry() */
 };
 
-int parse_sym_sample(char **f, size_t n, struct sym_sample *s);
+/* stacks: the stream has `meta stacks` (STACK is field 12). */
+int parse_sym_sample(char **f, size_t n, int stacks, struct sym_sample *s);
+
+/*
+ * stack ID PID PARENT PC KIND OBJECT FUNCTION FILE LINE INLINED:
+ * pf-symbolize's, the frame described as a sample at PC - 1 is (the
+ * call), or as unknown for PC 0.
+ */
+struct sym_stack {
+	struct raw_stack raw;
+	struct sym_sample at;	/* at.raw is unused */
+};
+
+int parse_sym_stack(char **f, size_t n, struct sym_stack *s);
 
 /*
  * One entry of an INLINED chain: FUNCTION@FILE:LINE.  *chain points at

@@ -64,6 +64,7 @@ struct jit_capture {
 	uint64_t next_id, errors;
 	unsigned char *buf;
 	size_t buf_alloc;
+	struct unwinder *unwinder;
 };
 
 struct jit_capture *jit_capture_new(pid_t pid, FILE *out)
@@ -256,6 +257,8 @@ static int capture_entry(struct jit_capture *jc, pid_t tid,
 	if (read_memory(tid, e->symfile_addr, jc->buf, size))
 		return -1;
 	write_object(jc, jc->next_id, e->symfile_addr, jc->buf, size);
+	if (jc->unwinder)
+		unwinder_add_jit(jc->unwinder, jc->next_id, jc->buf, size);
 	write_live_code(jc, tid, jc->next_id++, jc->buf, size);
 	return 0;
 }
@@ -295,6 +298,11 @@ static void poll_descriptor(struct jit_capture *jc, struct watched *w,
 		entry = e.next_entry;
 	}
 	w->last_head = d.first_entry;
+}
+
+void jit_capture_unwind(struct jit_capture *jc, struct unwinder *u)
+{
+	jc->unwinder = u;
 }
 
 void jit_capture_poll(struct jit_capture *jc, pid_t tid)

@@ -12,6 +12,7 @@
 #include "util.h"
 
 #include <errno.h>
+#include <inttypes.h>
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +23,12 @@
 
 /* Data pages per ring buffer (a power of two): 512 KiB, ~13k samples. */
 #define RING_PAGES 128
+/*
+ * With call stacks a sample carries its stack (KiBs): ask for rings of
+ * 8 MiB, and take less when the kernel's limit on locked memory for an
+ * unprivileged user (kernel.perf_event_mlock_kb) says no.
+ */
+#define RING_PAGES_STACKS 2048
 
 struct ring {
 	int fd;
@@ -35,8 +42,19 @@ struct sampler {
 	struct ring *rings;
 	size_t nrings;
 	int kernel_included;
+	int stacks;		/* samples carry registers and stack */
 	unsigned char *scratch;	/* a record that wraps the buffer end */
 	uint64_t samples, lost, throttled;
+	/* Samples kept for sampler_flush(): struct pending, then stack. */
+	unsigned char *pending;
+	size_t npending, pending_alloc;
+};
+
+struct pending {
+	uint64_t time, ip;
+	uint32_t pid, tid, cpu, has_regs;
+	uint64_t regs[UNWIND_PERF_NREGS];
+	uint64_t stack_size;	/* bytes that follow, padded to 8 */
 };
 
 uint64_t now_ns(void)
@@ -78,6 +96,14 @@ static void init_attr(struct perf_event_attr *attr,
 	attr->clockid = CLOCK_MONOTONIC;
 	attr->watermark = 1;
 	attr->wakeup_watermark = RING_PAGES * 4096 / 4;
+	if (opt->stack_size) {
+		attr->sample_type |= PERF_SAMPLE_REGS_USER |
+				     PERF_SAMPLE_STACK_USER;
+		attr->sample_regs_user = UNWIND_PERF_REGS_MASK;
+		attr->sample_stack_user = opt->stack_size;
+		/* Wake up often: a ring holds fewer samples. */
+		attr->wakeup_watermark = RING_PAGES * 4096 / 8;
+	}
 }
 
 static int perf_paranoid(void)
@@ -106,12 +132,15 @@ struct sampler *sampler_open(pid_t pid, const struct perf_options *opt)
 	int ncpu = online_cpus(), cpu;
 	long page = sysconf(_SC_PAGESIZE);
 
+	size_t pages = opt->stack_size ? RING_PAGES_STACKS : RING_PAGES;
+
 	s->rings = xcalloc((size_t)ncpu, sizeof(*s->rings));
 	s->kernel_included = opt->include_kernel;
+	s->stacks = opt->stack_size != 0;
 	for (cpu = 0; cpu < ncpu; cpu++) {
 		struct perf_event_attr attr;
 		struct ring *r = &s->rings[s->nrings];
-		size_t len = (size_t)(RING_PAGES + 1) * (size_t)page;
+		size_t len;
 		void *p;
 		int fd;
 
@@ -136,7 +165,15 @@ struct sampler *sampler_open(pid_t pid, const struct perf_options *opt)
 			die(EXIT_FATAL, "perf_event_open cpu-clock on cpu %d:",
 			    cpu);
 		}
-		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		for (;;) {
+			len = (pages + 1) * (size_t)page;
+			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
+				 fd, 0);
+			if (p != MAP_FAILED || pages <= RING_PAGES ||
+			    (errno != EPERM && errno != ENOMEM))
+				break;
+			pages /= 2;	/* over the locked-memory limit */
+		}
 		if (p == MAP_FAILED)
 			die(EXIT_FATAL,
 			    "cannot map the ring buffer of cpu %d (try raising "
@@ -145,7 +182,7 @@ struct sampler *sampler_open(pid_t pid, const struct perf_options *opt)
 		r->cpu = cpu;
 		r->meta = p;
 		r->data = (unsigned char *)p + page;
-		r->size = (size_t)RING_PAGES * (size_t)page;
+		r->size = pages * (size_t)page;
 		s->nrings++;
 	}
 	if (s->nrings == 0)
@@ -167,6 +204,7 @@ void sampler_free(struct sampler *s)
 	}
 	free(s->rings);
 	free(s->scratch);
+	free(s->pending);
 	free(s);
 }
 
@@ -209,6 +247,73 @@ static uint64_t trailer_time(const unsigned char *rec, size_t size)
 	return id.time;
 }
 
+/*
+ * Keep a sample with its user registers and stack (what follows the
+ * fixed fields: abi, the registers unless abi is none, the stack size,
+ * then that many bytes and the size the kernel filled).
+ */
+static void keep_sample(struct sampler *s, uint64_t time, uint64_t ip,
+			uint32_t pid, uint32_t tid, uint32_t cpu,
+			const unsigned char *p, size_t left)
+{
+	struct pending pd = { time, ip, pid, tid, cpu, 0, { 0 }, 0 };
+	uint64_t abi = 0, size = 0, dyn = 0;
+	const unsigned char *stack = NULL;
+	size_t need;
+
+	if (left >= 8) {
+		memcpy(&abi, p, 8);
+		p += 8;
+		left -= 8;
+	}
+	if (abi != PERF_SAMPLE_REGS_ABI_NONE &&
+	    left >= sizeof(pd.regs)) {
+		memcpy(pd.regs, p, sizeof(pd.regs));
+		p += sizeof(pd.regs);
+		left -= sizeof(pd.regs);
+		pd.has_regs = 1;
+	}
+	if (left >= 8) {
+		memcpy(&size, p, 8);
+		p += 8;
+		left -= 8;
+	}
+	if (size && size <= left && left - size >= 8) {
+		stack = p;
+		memcpy(&dyn, p + size, 8);
+		if (dyn > size)
+			dyn = size;
+	}
+	pd.stack_size = (dyn + 7) & ~7ull;
+	need = sizeof(pd) + pd.stack_size;
+	ALLOC_GROW(s->pending, s->npending + need, s->pending_alloc);
+	memcpy(s->pending + s->npending, &pd, sizeof(pd));
+	if (dyn)
+		memcpy(s->pending + s->npending + sizeof(pd), stack, dyn);
+	s->npending += need;
+}
+
+void sampler_flush(struct sampler *s, FILE *out, struct unwinder *u)
+{
+	size_t at = 0;
+
+	while (at < s->npending) {
+		struct pending pd;
+		uint64_t id = 0;
+
+		memcpy(&pd, s->pending + at, sizeof(pd));
+		at += sizeof(pd);
+		if (pd.has_regs)
+			id = unwinder_stack(u, pd.pid, pd.ip, pd.regs,
+					    s->pending + at, pd.stack_size);
+		at += pd.stack_size;
+		fprintf(out, "sample %" PRIu64 " %" PRIu32 " %" PRIu32
+			" %" PRIu32 " %" PRIx64 " %" PRIu64 "\n", pd.time,
+			pd.pid, pd.tid, pd.cpu, pd.ip, id);
+	}
+	s->npending = 0;
+}
+
 static void handle_record(struct sampler *s, const unsigned char *rec,
 			  size_t size, FILE *out,
 			  const struct sampler_events *ev)
@@ -230,10 +335,16 @@ static void handle_record(struct sampler *s, const unsigned char *rec,
 		if (size < sizeof(smp))
 			return;
 		memcpy(&smp, rec, sizeof(smp));
+		s->samples++;
+		if (s->stacks) {
+			keep_sample(s, smp.time, smp.ip, smp.pid, smp.tid,
+				    smp.cpu, rec + sizeof(smp),
+				    size - sizeof(smp));
+			break;
+		}
 		fprintf(out, "sample %llu %u %u %u %llx\n",
 			(unsigned long long)smp.time, smp.pid, smp.tid,
 			smp.cpu, (unsigned long long)smp.ip);
-		s->samples++;
 		break;
 	}
 	case PERF_RECORD_MMAP: {

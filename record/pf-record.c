@@ -36,6 +36,9 @@
 #define TICK_MS 10
 #define SYNC_NS 50000000ull	/* at most 20 sync records a second */
 #define DEFAULT_OUTPUT "pf.rec"
+/* -g: bytes of stack each sample copies (perf's sample_stack_user). */
+#define DEFAULT_STACK_SIZE 16384
+#define MAX_STACK_SIZE 65528
 
 /* Signals passed on to the command when sent to pf-record. */
 static const int forwarded[4] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
@@ -52,6 +55,7 @@ struct session {
 	struct mapping_table *maps;
 	struct jit_capture *jit;
 	struct compile_events *compile;
+	struct unwinder *unwinder;	/* -g, else NULL */
 	uint64_t synced_samples, synced_time;	/* at the last sync record */
 	uint32_t *tids;		/* threads already named */
 	char (*names)[16];
@@ -61,7 +65,7 @@ struct session {
 static void usage(FILE *fp)
 {
 	fprintf(fp,
-		"usage: pf-record [-q] [-F HZ] [-o FILE] [--no-kernel]\n"
+		"usage: pf-record [-gq] [-F HZ] [-o FILE] [--stack-size BYTES] [--no-kernel]\n"
 		"                 [--raw-debuginfo | --no-lines] -- COMMAND [ARG...]\n");
 }
 
@@ -73,6 +77,10 @@ static void help(void)
 	       "  -F, --frequency=HZ  samples per second per busy thread (default %d)\n"
 	       "  -o, --output=FILE   write the recording to FILE (default: standard\n"
 	       "                      output, or %s when that is a terminal)\n"
+	       "  -g, --call-graph    record each sample's call stack, unwound through\n"
+	       "                      JIT and native code with their frame information\n"
+	       "      --stack-size=BYTES  of the stack each sample copies for -g\n"
+	       "                      (default %d, at most %d)\n"
 	       "      --no-kernel     do not sample kernel addresses\n"
 	       "      --raw-debuginfo compile Numba code with NUMBA_DEBUGINFO=1 (full\n"
 	       "                      debug info: slower, different machine code)\n"
@@ -85,7 +93,8 @@ static void help(void)
 	       "goes to standard error, so the two never mix.\n\n"
 	       "Exit status: COMMAND's (128+N when a signal N killed it); 2 when\n"
 	       "pf-record itself fails; 64 usage; 126/127 when COMMAND cannot be run.\n",
-	       DEFAULT_FREQUENCY, DEFAULT_OUTPUT);
+	       DEFAULT_FREQUENCY, DEFAULT_OUTPUT, DEFAULT_STACK_SIZE,
+	       MAX_STACK_SIZE);
 }
 
 /* How Numba is made to emit line tables (--raw-debuginfo, --no-lines). */
@@ -274,10 +283,17 @@ static void on_mmap(void *arg, uint64_t time, uint32_t pid, uint64_t start,
 {
 	struct session *s = arg;
 
+	if (s->unwinder && !strcmp(path, "[vdso]"))
+		unwinder_add_file(s->unwinder, start, start + len, pgoff, path);
 	if (!mapped_file(path))
 		return;	/* [vdso], anonymous memory, memfd: no file */
-	if (mappings_add(s->maps, time, pid, start, start + len, pgoff, path))
+	if (mappings_add(s->maps, time, pid, start, start + len, pgoff,
+			 path)) {
 		jit_capture_check_file(s->jit, path, start, pgoff);
+		if (s->unwinder)
+			unwinder_add_file(s->unwinder, start, start + len,
+					  pgoff, path);
+	}
 }
 
 static void on_comm(void *arg, uint64_t time, uint32_t pid, uint32_t tid,
@@ -451,12 +467,16 @@ static void run_loop(struct session *s, int sigfd)
 		sampler_drain(s->sampler, s->out, session_events(s));
 		if (!s->exited)
 			jit_capture_poll(s->jit, s->child);
+		if (s->unwinder)
+			sampler_flush(s->sampler, s->out, s->unwinder);
 		write_sync(s, drain_time);
 		if (fflush(s->out) || ferror(s->out))
 			die(EXIT_FATAL, "cannot write the recording:");
 	}
 	compile_events_read(s->compile);
 	sampler_drain(s->sampler, s->out, session_events(s));
+	if (s->unwinder)
+		sampler_flush(s->sampler, s->out, s->unwinder);
 	free(pfd);
 }
 
@@ -489,6 +509,8 @@ static void write_meta(struct session *s, char **argv,
 		"meta start %" PRIu64 "\n", (int)s->child, opt->frequency,
 		sampler_kernel_included(s->sampler) ? "included" : "excluded",
 		lines_mode_names[mode], now_ns());
+	if (opt->stack_size)
+		fprintf(s->out, "meta stacks dwarf %u\n", opt->stack_size);
 	if (mode != LINES_NONE) {
 		fputs("meta numba-cache ", s->out);
 		fput_field(s->out, cache);
@@ -522,10 +544,59 @@ static void PF_NORETURN run_child(int go_fd, int err_fd, int to_stderr,
 	_exit(e == ENOENT ? 127 : 126);
 }
 
+static double percent(uint64_t part, uint64_t whole)
+{
+	return whole ? 100.0 * (double)part / (double)whole : 0.0;
+}
+
+/*
+ * How far the stacks went, said so that a user can act on it: a bigger
+ * --stack-size, or the code that has no frame information.
+ */
+static void stack_summary(const struct unwinder *u, unsigned stack_size)
+{
+	struct unwind_totals t;
+	const char *nocfi;
+	uint64_t n = 0;
+
+	unwinder_totals(u, &t);
+	if (!t.stacks)
+		return;
+	fprintf(stderr, "pf-record: call stacks: %.1f%% whole, %.1f frames "
+		"deep on average, %" PRIu64 " distinct frames\n",
+		percent(t.why[UNWIND_COMPLETE], t.stacks),
+		(double)t.frames / (double)t.stacks, t.nodes);
+	if (t.why[UNWIND_STACK_END] * 100 >= t.stacks &&
+	    stack_size < MAX_STACK_SIZE)
+		fprintf(stderr, "pf-record: %.1f%% of the stacks are deeper "
+			"than the %u bytes copied: try --stack-size %u\n",
+			percent(t.why[UNWIND_STACK_END], t.stacks),
+			stack_size, stack_size * 2 > MAX_STACK_SIZE ?
+					    MAX_STACK_SIZE : stack_size * 2);
+	else if (t.why[UNWIND_STACK_END] * 100 >= t.stacks)
+		fprintf(stderr, "pf-record: %.1f%% of the stacks are deeper "
+			"than the %u bytes the kernel copies at most: their "
+			"outer callers are unknown\n",
+			percent(t.why[UNWIND_STACK_END], t.stacks), stack_size);
+	nocfi = unwinder_worst_nocfi(u, &n);
+	if (nocfi && n * 100 >= t.stacks)
+		fprintf(stderr, "pf-record: %.1f%% of the stacks end in code "
+			"without frame information, most in %s\n",
+			percent(t.why[UNWIND_NO_CFI], t.stacks), nocfi);
+	if ((t.why[UNWIND_NO_CODE] + t.why[UNWIND_BAD]) * 100 >= t.stacks)
+		fprintf(stderr, "pf-record: %.1f%% of the stacks end at an "
+			"address in no known code or a frame that makes no "
+			"sense\n",
+			percent(t.why[UNWIND_NO_CODE] + t.why[UNWIND_BAD],
+				t.stacks));
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "frequency", required_argument, NULL, 'F' },
+		{ "call-graph", no_argument, NULL, 'g' },
+		{ "stack-size", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "no-kernel", no_argument, NULL, 'K' },
 		{ "raw-debuginfo", no_argument, NULL, 'R' },
@@ -535,7 +606,9 @@ int main(int argc, char **argv)
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct perf_options opt = { DEFAULT_FREQUENCY, 1 };
+	struct perf_options opt = { DEFAULT_FREQUENCY, 1, 0 };
+	unsigned stack_size = DEFAULT_STACK_SIZE;
+	int stacks = 0;
 	struct session s = { 0 };
 	const char *output = NULL, *flag;
 	enum lines_mode mode = LINES_FAITHFUL;
@@ -546,11 +619,19 @@ int main(int argc, char **argv)
 	uint64_t nsamples, nlost, nthrottled, nobj, ndesc, nerr;
 
 	progname = "pf-record";
-	while ((c = getopt_long(argc, argv, "+F:o:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+F:go:qhV", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'F':
 			opt.frequency = (unsigned)parse_option_u64(
 				"-F", optarg, 1, MAX_FREQUENCY);
+			break;
+		case 'g':
+			stacks = 1;
+			break;
+		case 'S':
+			stack_size = (unsigned)parse_option_u64(
+				"--stack-size", optarg, 8, MAX_STACK_SIZE);
+			stack_size &= ~7u;	/* the kernel wants 8-byte units */
 			break;
 		case 'o':
 			output = optarg;
@@ -579,6 +660,8 @@ int main(int argc, char **argv)
 		}
 	}
 	argv += optind;
+	if (stacks)
+		opt.stack_size = stack_size;
 	if (!argv[0]) {
 		usage(stderr);
 		return EXIT_USAGE;
@@ -650,6 +733,10 @@ int main(int argc, char **argv)
 	s.sampler = sampler_open(s.child, &opt);
 	s.maps = mappings_new(s.out);
 	s.jit = jit_capture_new(s.child, s.out);
+	if (stacks) {
+		s.unwinder = unwinder_new(s.out);
+		jit_capture_unwind(s.jit, s.unwinder);
+	}
 	write_meta(&s, argv, &opt, mode, cache);
 
 	if (write(go[1], "g", 1) != 1)
@@ -696,10 +783,13 @@ int main(int argc, char **argv)
 				nerr);
 		fprintf(stderr, "%s%s\n", output ? " -> " : "",
 			output ? output : "");
+		if (s.unwinder)
+			stack_summary(s.unwinder, opt.stack_size);
 	}
 	sampler_free(s.sampler);
 	mappings_free(s.maps);
 	jit_capture_free(s.jit);
+	unwinder_free(s.unwinder);
 	compile_events_free(s.compile);
 	free(s.tids);
 	free(s.names);

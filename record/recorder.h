@@ -21,7 +21,10 @@ uint64_t now_ns(void);
 struct perf_options {
 	unsigned frequency;	/* samples per second per busy thread */
 	int include_kernel;	/* try to sample kernel addresses too */
+	unsigned stack_size;	/* -g: bytes of user stack a sample copies */
 };
+
+struct unwinder;
 
 struct sampler;
 
@@ -52,9 +55,16 @@ struct sampler_events {
 	void *arg;
 };
 
-/* Read everything the ring buffers hold. */
+/*
+ * Read everything the ring buffers hold.  With call stacks (stack_size
+ * set), the samples are kept until sampler_flush(): their stacks are
+ * unwound only once every ring was drained and new JIT objects were
+ * captured, so that the code of each frame is known.
+ */
 void sampler_drain(struct sampler *s, FILE *out,
 		   const struct sampler_events *ev);
+/* Unwind and write the samples the last drains kept. */
+void sampler_flush(struct sampler *s, FILE *out, struct unwinder *u);
 
 /* Totals for the summary: samples written, lost, throttle events. */
 void sampler_totals(const struct sampler *s, uint64_t *samples,
@@ -112,8 +122,55 @@ void jit_capture_check_file(struct jit_capture *jc, const char *path,
 void jit_capture_poll(struct jit_capture *jc, pid_t tid);
 
 /* Objects captured, descriptors watched, and read errors so far. */
+/* Hand each object captured from now on to the unwinder too. */
+void jit_capture_unwind(struct jit_capture *jc, struct unwinder *u);
+
 void jit_capture_totals(const struct jit_capture *jc, uint64_t *objects,
 			uint64_t *descriptors, uint64_t *errors);
+
+/* ---- unwind.c: the call stack of each sample (-g) ---- */
+
+/* Why an unwind stopped (UNWIND_MORE: it did not, yet). */
+enum {
+	UNWIND_MORE,
+	UNWIND_COMPLETE,	/* at the outermost frame */
+	UNWIND_NO_CODE,		/* at an address in no known code */
+	UNWIND_NO_CFI,		/* in code without call frame information */
+	UNWIND_STACK_END,	/* the frame lies beyond the copied stack */
+	UNWIND_BAD,		/* a frame that makes no sense */
+	UNWIND_DEPTH,		/* too many frames */
+	UNWIND_NREASONS
+};
+
+struct unwind_totals {
+	uint64_t stacks, frames, nodes;
+	uint64_t why[UNWIND_NREASONS];
+};
+
+/* The user registers a sample carries, in perf_regs order (x86-64). */
+#define UNWIND_PERF_NREGS 17
+/* AX BX CX DX SI DI BP SP IP, then R8-R15. */
+#define UNWIND_PERF_REGS_MASK 0xff01ffull
+
+struct unwinder *unwinder_new(FILE *out);
+void unwinder_free(struct unwinder *u);
+/* Code the process maps: files, and "[vdso]". */
+void unwinder_add_file(struct unwinder *u, uint64_t start, uint64_t end,
+		       uint64_t offset, const char *path);
+void unwinder_add_jit(struct unwinder *u, uint64_t id,
+		      const unsigned char *image, size_t size);
+/*
+ * The callers of a sample taken at ip in process pid, from its user
+ * registers and the stack copied from their SP: the id of their
+ * `stack` node, written to out with every node before it that is new.
+ * 0: none found.
+ */
+uint64_t unwinder_stack(struct unwinder *u, uint32_t pid, uint64_t ip,
+			const uint64_t *perf_regs, const unsigned char *stack,
+			uint64_t stack_size);
+void unwinder_totals(const struct unwinder *u, struct unwind_totals *t);
+/* The code most unwinds stopped in for want of CFI, or NULL. */
+const char *unwinder_worst_nocfi(const struct unwinder *u, uint64_t *count);
 
 /* ---- compile.c: when the program is in Numba's compiler ---- */
 

@@ -43,7 +43,16 @@
 #define JIT_SESSIONS 64
 
 /* What an item of the queue is. */
-enum item_kind { ITEM_SAMPLE, ITEM_TEXT, ITEM_OBJECT };
+enum item_kind { ITEM_SAMPLE, ITEM_TEXT, ITEM_OBJECT, ITEM_STACK };
+
+/*
+ * A caller frame, described as of the first sample after it (the one
+ * pf-record wrote it for): it waits for what that sample waits for.
+ */
+struct stack_item {
+	struct raw_stack node;
+	uint64_t time;
+};
 
 struct item {
 	enum item_kind kind;
@@ -51,6 +60,7 @@ struct item {
 		struct raw_sample sample;
 		char *text;	/* a line kept as it was, with its '\n' */
 		size_t object;	/* index into the JIT set */
+		struct stack_item stack;
 	} u;
 };
 
@@ -70,6 +80,7 @@ struct symbolizer {
 	struct session_cache sessions;
 	struct code_writer code_out;
 	uint64_t synced;	/* samples before it can be decided */
+	int stacks;		/* `meta stacks`: samples have STACK */
 	int synced_now;		/* a sync record came: pass the output on */
 	int at_end;		/* the input is over: decide everything */
 	size_t nr_bad;		/* lines warned about and skipped */
@@ -143,31 +154,33 @@ static int is_kind(const char *line, const char *word)
 /* Is line a record that pf-symbolize reads (and does not copy)? */
 static int is_consumed(const char *line)
 {
-	return is_kind(line, "sample") || is_kind(line, "map") ||
+	return is_kind(line, "sample") || is_kind(line, "stack") ||
+	       is_kind(line, "map") ||
 	       is_kind(line, "jit") || is_kind(line, "jitdata") ||
 	       is_kind(line, "jitcode") || is_kind(line, "sync");
 }
 
-/* Which object the sample's PC is in: its symbol cache entry. */
-static uint32_t classify(struct symbolizer *z, const struct raw_sample *s)
+/* Which object pc of process pid at time is in: its symbol cache entry. */
+static uint32_t classify(struct symbolizer *z, uint64_t pc, uint32_t pid,
+			 uint64_t time)
 {
 	struct sym_cache *cache = &z->cache;
 	const struct addr_range *r;
 	uint32_t e;
 
-	if (s->pc >= KERNEL_START)
+	if (pc >= KERNEL_START)
 		return sym_cache_intern(cache, KIND_KERNEL, 0, 0);
 	/* Objects and maps came since the last sample: index them. */
 	range_index_finish(&z->code);
 	range_index_finish(&z->maps);
-	if ((r = range_lookup(&z->code, s->pc, s->pid, s->time, 0))) {
-		e = sym_cache_intern(cache, KIND_JIT, r->owner, s->pc);
+	if ((r = range_lookup(&z->code, pc, pid, time, 0))) {
+		e = sym_cache_intern(cache, KIND_JIT, r->owner, pc);
 		cache->entry[e].group = r->owner;
-	} else if ((r = range_lookup(&z->maps, s->pc, s->pid, s->time, 0)) ||
-		   (r = range_lookup(&z->maps, s->pc, s->pid, s->time,
+	} else if ((r = range_lookup(&z->maps, pc, pid, time, 0)) ||
+		   (r = range_lookup(&z->maps, pc, pid, time,
 				     RANGE_ANY_PID))) {
 		/* A forked child shares its parent's mappings. */
-		e = sym_cache_intern(cache, KIND_NATIVE, r->owner, s->pc);
+		e = sym_cache_intern(cache, KIND_NATIVE, r->owner, pc);
 		cache->entry[e].group = z->natives.map[r->owner].file;
 	} else {
 		e = sym_cache_intern(cache, KIND_UNKNOWN, 0, 0);
@@ -216,8 +229,14 @@ static void write_function_code(struct symbolizer *z,
 	code_write(&z->code_out, stdout, &p);
 }
 
-/* Describe entry e ("KIND OBJECT FUNCTION FILE LINE INLINED"). */
-static void describe_entry(struct symbolizer *z, struct sym_entry *e)
+/*
+ * Describe entry e ("KIND OBJECT FUNCTION FILE LINE INLINED").  A call
+ * site (caller) gets the code of its function written only for JIT
+ * code: native callers (the interpreter's functions) would add much and
+ * show little.
+ */
+static void describe_entry(struct symbolizer *z, struct sym_entry *e,
+			   int caller)
 {
 	FILE *fp = open_memstream(&e->text, &e->len);
 	struct session *s = NULL;
@@ -258,7 +277,7 @@ static void describe_entry(struct symbolizer *z, struct sym_entry *e)
 	}
 	if (fclose(fp) != 0)
 		die(EXIT_FATAL, "out of memory describing an address");
-	if (s)
+	if (s && (!caller || e->kind == KIND_JIT))
 		write_function_code(z, e, s);
 }
 
@@ -284,12 +303,12 @@ static char *format_hex(char *end, uint64_t v)
 /* sample TIME PID TID CPU PC KIND OBJECT FUNCTION FILE LINE INLINED */
 static void write_sample(struct symbolizer *z, const struct raw_sample *s)
 {
-	uint32_t i = classify(z, s);	/* may move the entries */
+	uint32_t i = classify(z, s->pc, s->pid, s->time); /* may move them */
 	struct sym_entry *e = &z->cache.entry[i];
 	char buf[128], *end = buf + sizeof(buf), *p = end;
 
 	if (!e->text)
-		describe_entry(z, e);
+		describe_entry(z, e, 0);
 	*--p = ' ';
 	p = format_hex(p, s->pc);
 	*--p = ' ';
@@ -304,6 +323,37 @@ static void write_sample(struct symbolizer *z, const struct raw_sample *s)
 	memcpy(p, "sample ", 7);
 	fwrite_unlocked(p, 1, (size_t)(end - p), stdout);
 	fwrite_unlocked(e->text, 1, e->len, stdout);
+	if (s->has_stack) {
+		p = format_dec(end, s->stack);
+		*--p = ' ';
+		fwrite_unlocked(p, 1, (size_t)(end - p), stdout);
+	}
+	putchar_unlocked('\n');
+}
+
+/*
+ * stack ID PID PARENT PC KIND OBJECT FUNCTION FILE LINE INLINED: the
+ * frame described where its call is, at PC - 1 (the return address is
+ * the next instruction, maybe on another line or in another function).
+ */
+static void write_stack(struct symbolizer *z, const struct stack_item *st)
+{
+	const struct raw_stack *n = &st->node;
+	struct sym_entry *e = NULL;
+
+	if (n->pc) {
+		uint32_t i = classify(z, n->pc - 1, n->pid, st->time);
+
+		e = &z->cache.entry[i];
+		if (!e->text)
+			describe_entry(z, e, 1);
+	}
+	printf("stack %" PRIu64 " %" PRIu32 " %" PRIu64 " %" PRIx64 " ", n->id,
+	       n->pid, n->parent, n->pc);
+	if (e)
+		fwrite_unlocked(e->text, 1, e->len, stdout);
+	else
+		fputs("unknown - - - 0 -", stdout);
 	putchar_unlocked('\n');
 }
 
@@ -335,6 +385,8 @@ static int ready(const struct symbolizer *z, const struct item *it)
 		       it->u.sample.time < z->synced;
 	case ITEM_OBJECT:
 		return z->jits.obj[it->u.object].complete;
+	case ITEM_STACK:
+		return it->u.stack.time < z->synced;
 	case ITEM_TEXT:
 		break;
 	}
@@ -357,6 +409,9 @@ static void flush(struct symbolizer *z)
 		case ITEM_OBJECT:
 			write_object(z, it->u.object);
 			break;
+		case ITEM_STACK:
+			write_stack(z, &it->u.stack);
+			break;
 		case ITEM_TEXT:
 			end = strchr(it->u.text, '\n');
 			fwrite_unlocked(it->u.text, 1,
@@ -365,6 +420,17 @@ static void flush(struct symbolizer *z)
 			break;
 		}
 	}
+}
+
+/* The stack records since the last sample are as of this sample's time. */
+static void give_time(struct symbolizer *z, uint64_t time)
+{
+	struct queue *q = &z->q;
+	size_t i;
+
+	for (i = q->nr; i-- > q->head && q->item[i].kind != ITEM_SAMPLE;)
+		if (q->item[i].kind == ITEM_STACK)
+			q->item[i].u.stack.time = time;
 }
 
 /* Take one consumed record, split into n fields f. */
@@ -376,8 +442,18 @@ static int take_record(struct symbolizer *z, char **f, size_t n,
 
 	if (!strcmp(f[0], "sample")) {
 		it.kind = ITEM_SAMPLE;
-		if (parse_raw_sample(f, n, &it.u.sample))
+		if (parse_raw_sample(f, n, z->stacks ? 6 : NO_STACK_FIELD,
+				     &it.u.sample))
 			return -1;
+		give_time(z, it.u.sample.time);
+		queue_push(&z->q, &it);
+		return 0;
+	}
+	if (!strcmp(f[0], "stack")) {
+		it.kind = ITEM_STACK;
+		if (parse_raw_stack(f, n, &it.u.stack.node))
+			return -1;
+		it.u.stack.time = UINT64_MAX;	/* until its sample comes */
 		queue_push(&z->q, &it);
 		return 0;
 	}
@@ -426,6 +502,8 @@ static void symbolize(struct line_reader *lr, struct symbolizer *z)
 			z->nr_bad++;
 			continue;
 		}
+		if (!strncmp(lr->buf, "meta stacks ", 12))
+			z->stacks = 1;
 		if (lr->buf[0] == '#' || !is_consumed(lr->buf)) {
 			keep_text(z, lr->buf, lr->len);
 			flush(z);

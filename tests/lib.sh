@@ -102,3 +102,13 @@ spans_agree() {
 	     $1 == obj && $2 < end { n++; if ($4 " " $5 " " $6 " " $7 != d) { bad++; if (bad < 5) print "differs: " $0 " span: " d } }
 	     END { print n + 0, "samples in spans,", bad + 0, "bad"; exit bad > 0 }'
 }
+
+# stack_chains SYM: each sample of pf-symbolize output SYM (recorded
+# with -g) as one line: its FUNCTION, then each caller frame outwards
+# as FUNCTION:LINE, and "..." for the callers an unwind did not find.
+stack_chains() {
+	awk '$1 == "stack" { par[$2] = $4; pc[$2] = $5; fn[$2] = $8; ln[$2] = $10; next }
+	     $1 == "sample" { s = $9; k = 0
+		for (n = $13; n != 0 && k < 1000; n = par[n]) { k++; s = s " " (pc[n] == "0" ? "..." : fn[n] ":" ln[n]) }
+		print s }' "$1"
+}

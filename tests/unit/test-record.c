@@ -34,22 +34,78 @@ static void test_raw_sample(void)
 
 	n = split("sample 91542139811020 41234 41235 1 7f3a2c10e043",
 		  PF_MAX_FIELDS);
-	ok(parse_raw_sample(f, n, &s) == 0 && s.time == 91542139811020ULL &&
+	ok(parse_raw_sample(f, n, NO_STACK_FIELD, &s) == 0 && s.time == 91542139811020ULL &&
 	   s.pid == 41234 && s.tid == 41235 && s.cpu == 1 &&
 	   s.pc == 0x7f3a2c10e043ULL, "a raw sample parses");
 	n = split("sample 18446744073709551615 4294967295 0 0 ffffffffffffffff "
 		  "native /x f - 0 -", PF_MAX_FIELDS);
-	ok(parse_raw_sample(f, n, &s) == 0 && s.time == UINT64_MAX &&
+	ok(parse_raw_sample(f, n, NO_STACK_FIELD, &s) == 0 && s.time == UINT64_MAX &&
 	   s.pid == UINT32_MAX && s.pc == UINT64_MAX,
 	   "largest values parse; extra fields are ignored");
 	n = split("sample 1 2 3 4 7F3A", PF_MAX_FIELDS);
-	ok(parse_raw_sample(f, n, &s) == 0 && s.pc == 0x7f3a,
+	ok(parse_raw_sample(f, n, NO_STACK_FIELD, &s) == 0 && s.pc == 0x7f3a,
 	   "upper-case hex PC parses");
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		n = split(bad[i][0], PF_MAX_FIELDS);
-		ok(parse_raw_sample(f, n, &s) == -1, "raw sample rejected: %s",
+		ok(parse_raw_sample(f, n, NO_STACK_FIELD, &s) == -1, "raw sample rejected: %s",
 		   bad[i][1]);
 	}
+}
+
+#define SYM_PREFIX "sample 91542139912100 41234 41234 1 7f3a1e2f0144 "
+/* pf-record -g: the STACK field of samples, and stack records. */
+static void test_stacks(void)
+{
+	static const char *const bad_stack[][2] = {
+		{ "stack 0 1 0 7f", "ID 0" },
+		{ "stack 2 1 2 7f", "PARENT not before ID" },
+		{ "stack 2 1 3 7f", "PARENT after ID" },
+		{ "stack 2 1 1", "no PC" },
+		{ "stack 2 1 1 zz", "PC not hex" },
+		{ "stack x 1 0 7f", "ID not a number" },
+	};
+	struct raw_sample s;
+	struct raw_stack st;
+	struct sym_sample ss;
+	struct sym_stack sy;
+	size_t n, i;
+
+	n = split("sample 1 2 3 4 7f 17", PF_MAX_FIELDS);
+	ok(parse_raw_sample(f, n, 6, &s) == 0 && s.has_stack &&
+	   s.stack == 17, "a raw sample's STACK parses");
+	n = split("sample 1 2 3 4 7f", PF_MAX_FIELDS);
+	ok(parse_raw_sample(f, n, 6, &s) == 0 && !s.has_stack && !s.stack,
+	   "a raw sample without STACK has none");
+	n = split("sample 1 2 3 4 7f x", PF_MAX_FIELDS);
+	ok(parse_raw_sample(f, n, 6, &s) == -1,
+	   "a STACK that is not a number is bad");
+	ok(parse_raw_sample(f, n, NO_STACK_FIELD, &s) == 0 && !s.has_stack,
+	   "without meta stacks the field is an unknown one, ignored");
+	n = split(SYM_PREFIX "jit jit:1 f /a.py 4 - 9", PF_MAX_FIELDS);
+	ok(parse_sym_sample(f, n, 1, &ss) == 0 && ss.raw.has_stack &&
+	   ss.raw.stack == 9 && ss.line == 4 && !ss.inlined,
+	   "a symbolized sample's STACK is field 12");
+
+	n = split("stack 5 41234 3 7f3a1e2f00a4", PF_MAX_FIELDS);
+	ok(parse_raw_stack(f, n, &st) == 0 && st.id == 5 && st.pid == 41234 &&
+	   st.parent == 3 && st.pc == 0x7f3a1e2f00a4ULL, "a stack record parses");
+	n = split("stack 1 7 0 0", PF_MAX_FIELDS);
+	ok(parse_raw_stack(f, n, &st) == 0 && st.pc == 0 && st.parent == 0,
+	   "the node of unknown callers: PC 0");
+	for (i = 0; i < sizeof(bad_stack) / sizeof(bad_stack[0]); i++) {
+		n = split(bad_stack[i][0], PF_MAX_FIELDS);
+		ok(parse_raw_stack(f, n, &st) == -1, "stack rejected: %s",
+		   bad_stack[i][1]);
+	}
+	n = split("stack 5 41234 3 7f3a1e2f00a4 jit jit:1 driver /a%20b.py 12 "
+		  "fib@/a%20b.py:4", PF_MAX_FIELDS);
+	ok(parse_sym_stack(f, n, &sy) == 0 && sy.raw.id == 5 &&
+	   sy.at.kind == KIND_JIT && sy.at.line == 12 &&
+	   !strcmp(sy.at.file, "/a b.py") && !strcmp(sy.at.function, "driver") &&
+	   !strcmp(sy.at.inlined, "fib@/a%20b.py:4"),
+	   "a symbolized stack record parses");
+	n = split("stack 5 41234 3 7f3a1e2f00a4 jit jit:1 driver /a.py", PF_MAX_FIELDS);
+	ok(parse_sym_stack(f, n, &sy) == -1, "a short one is bad");
 }
 
 static void test_sample_kind(void)
@@ -70,7 +126,6 @@ static void test_sample_kind(void)
 	   parse_sample_kind("jitx", &k) == -1, "other kinds are rejected");
 }
 
-#define SYM_PREFIX "sample 91542139912100 41234 41234 1 7f3a1e2f0144 "
 
 static void test_sym_sample(void)
 {
@@ -93,7 +148,7 @@ static void test_sym_sample(void)
 
 	n = split(SYM_PREFIX "jit jit:1 helper /home/me/my%20code.py 4 "
 		  "moving_average@/home/me/my%20code.py:12", PF_MAX_FIELDS);
-	ok(parse_sym_sample(f, n, &s) == 0 && s.raw.pc == 0x7f3a1e2f0144ULL &&
+	ok(parse_sym_sample(f, n, 0, &s) == 0 && s.raw.pc == 0x7f3a1e2f0144ULL &&
 	   s.raw.tid == 41234 && s.kind == KIND_JIT && s.line == 4,
 	   "a symbolized sample parses");
 	is_str(s.object, "jit:1", "OBJECT");
@@ -109,29 +164,29 @@ static void test_sym_sample(void)
 	   "its INLINED chain has one entry");
 
 	n = split(SYM_PREFIX "unknown - - - 0 -", PF_MAX_FIELDS);
-	ok(parse_sym_sample(f, n, &s) == 0 && s.kind == KIND_UNKNOWN &&
+	ok(parse_sym_sample(f, n, 0, &s) == 0 && s.kind == KIND_UNKNOWN &&
 	   !s.object && !s.function && !s.file && s.line == 0 && !s.inlined,
 	   "'-' fields are NULL, LINE 0");
 	n = split(SYM_PREFIX "native /usr/bin/python3.11 %2D %2D 0 -",
 		  PF_MAX_FIELDS);
-	ok(parse_sym_sample(f, n, &s) == 0 && s.kind == KIND_NATIVE &&
+	ok(parse_sym_sample(f, n, 0, &s) == 0 && s.kind == KIND_NATIVE &&
 	   s.function && !strcmp(s.function, "-") && s.file &&
 	   !strcmp(s.file, "-"), "'%%2D' fields are a literal '-'");
 
 	n = split(SYM_PREFIX "kernel [kernel] f - 0 - new1 new2", PF_MAX_FIELDS);
-	ok(parse_sym_sample(f, n, &s) == 0 && s.kind == KIND_KERNEL &&
+	ok(parse_sym_sample(f, n, 0, &s) == 0 && s.kind == KIND_KERNEL &&
 	   !s.inlined, "fields after INLINED are ignored");
 	n = split(SYM_PREFIX "kernel [kernel] f - 0 a@b:1 new1 new2", 12);
-	ok(parse_sym_sample(f, n, &s) == 0 && s.inlined &&
+	ok(parse_sym_sample(f, n, 0, &s) == 0 && s.inlined &&
 	   !strcmp(s.inlined, "a@b:1"),
 	   "also when INLINED holds the rest of the line");
 	n = split(SYM_PREFIX "kernel [kernel] f - 0 - new1", 12);
-	ok(parse_sym_sample(f, n, &s) == 0 && !s.inlined,
+	ok(parse_sym_sample(f, n, 0, &s) == 0 && !s.inlined,
 	   "'-' INLINED followed by more fields is NULL");
 
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		n = split(bad[i][0], PF_MAX_FIELDS);
-		ok(parse_sym_sample(f, n, &s) == -1,
+		ok(parse_sym_sample(f, n, 0, &s) == -1,
 		   "symbolized sample rejected: %s", bad[i][1]);
 	}
 }
@@ -335,6 +390,7 @@ int main(void)
 	test_raw_sample();
 	test_sample_kind();
 	test_sym_sample();
+	test_stacks();
 	test_inline_entry();
 	test_object_record();
 	test_header();

@@ -1,0 +1,114 @@
+#!/bin/sh
+# pf-record -g: call stacks unwound with the frame information of the
+# JIT fixture's object (.debug_frame as hot.o has it, .eh_frame as LLVM
+# writes it) and of the native code around it, and how pf-symbolize
+# describes them.  Real Numba stacks: 0770.
+. "$(dirname "$0")/lib.sh"
+
+fx=$TOP/tests/fixtures/jitfixture
+hot=$TOP/tests/fixtures/hot.c
+cheap_call=$(grep -n 'x = cheap_loop(n, x);' "$hot" | cut -d: -f1)
+dear_call=$(grep -n 'return dear_loop(n, x);' "$hot" | cut -d: -f1)
+run_call=$(grep -n 'x = fn(HOT_N, x);' "$TOP/tests/fixtures/jitfixture.c" | cut -d: -f1)
+
+# jit_chains SYM: the chains of the samples in JIT code, counted.
+jit_chains() {
+	awk '$1 == "sample" && $7 == "jit" { print; next } $1 != "sample"' "$1" >"$1.jit"
+	stack_chains "$1.jit" | sort | uniq -c | sort -rn
+}
+
+test_expect 'records samples with a STACK field and the stack records before them' '
+	pf-record -q -g -F 1000 -o "$T/g.rec" -- "$fx" run 1 >/dev/null &&
+	grep -q "^meta stacks dwarf 16384$" "$T/g.rec" &&
+	awk "\$1 == \"stack\" { if (NF != 5 || (\$4 != 0 && !(\$4 in seen)) || \$2 in seen) bad++; seen[\$2] = 1 }
+	     \$1 == \"sample\" { n++; if (NF != 7 || (\$7 != 0 && !(\$7 in seen))) bad++ }
+	     END { print n, \"samples\", bad + 0, \"bad\"; exit bad > 0 || n < 500 }" "$T/g.rec"
+'
+
+test_expect 'every JIT sample is called from hot_entry at the right line, up to _start' '
+	pf-symbolize --no-code "$T/g.rec" >"$T/g.sym" &&
+	jit_chains "$T/g.sym" >"$T/g.chains" && cat "$T/g.chains" &&
+	tail="run_hot:$run_call main:[0-9]* __libc_start_call_main:[0-9]* __libc_start_main:[0-9]* _start:0" &&
+	# hot_entry itself gets a sample now and then, between the loops
+	! grep -v " \(mix\|cheap_loop\) hot_entry:$cheap_call $tail$\| \(mix\|dear_loop\) hot_entry:$dear_call $tail$\| hot_entry $tail$" "$T/g.chains" &&
+	awk -v c=" hot_entry:$cheap_call " -v d=" hot_entry:$dear_call " \
+		"index(\$0, c) { n1 += \$1 } index(\$0, d) { n3 += \$1 }
+		 END { print n1, n3; exit !(n1 > 0 && n3 > 2 * n1) }" "$T/g.chains"
+'
+
+test_expect 'an object with .eh_frame, as LLVM writes, unwinds the same' '
+	cc -O1 -g -fno-pic -fasynchronous-unwind-tables -c -o "$T/hot-eh.o" "$hot" &&
+	readelf -SW "$T/hot-eh.o" | grep -q " \.eh_frame " &&
+	! readelf -SW "$T/hot-eh.o" | grep -q " \.debug_frame " &&
+	pf-record -q -g -F 1000 -o "$T/eh.rec" -- "$fx" -o "$T/hot-eh.o" run 0.5 >/dev/null &&
+	pf-symbolize --no-code "$T/eh.rec" >"$T/eh.sym" &&
+	jit_chains "$T/eh.sym" >"$T/eh.chains" && cat "$T/eh.chains" &&
+	grep -q " hot_entry:$dear_call run_hot:$run_call main:" "$T/eh.chains" &&
+	! grep -v " run_hot:$run_call main:[0-9]* .* _start:0$" "$T/eh.chains"
+'
+
+test_expect 'threads unwind to their start (clone3), every one' '
+	pf-record -q -g -F 1000 -o "$T/t.rec" -- "$fx" threads 2 0.5 >/dev/null &&
+	pf-symbolize --no-code "$T/t.rec" >"$T/t.sym" &&
+	jit_chains "$T/t.sym" >"$T/t.chains" && cat "$T/t.chains" &&
+	[ "$(awk "{ n += \$1 } END { print n }" "$T/t.chains")" -gt 300 ] &&
+	grep -q "dear_loop hot_entry:$dear_call run_hot:" "$T/t.chains" &&
+	! grep -v " run_hot:$run_call hot_worker:[0-9]* start_thread:[0-9]* clone3:[0-9]*$" "$T/t.chains"
+'
+
+test_expect 'a stack deeper than the copy: the callers found, then ..., and a hint' '
+	pf-record -g --stack-size 64 -F 1000 -o "$T/s.rec" -- "$fx" run 0.3 >/dev/null 2>"$T/s.err" &&
+	cat "$T/s.err" &&
+	grep -q "stacks are deeper than the 64 bytes copied: try --stack-size 128" "$T/s.err" &&
+	pf-symbolize --no-code "$T/s.rec" >"$T/s.sym" &&
+	jit_chains "$T/s.sym" >"$T/s.chains" && cat "$T/s.chains" &&
+	grep -q " hot_entry:[0-9]* .*\.\.\.$" "$T/s.chains" &&
+	! grep -q "_start" "$T/s.chains"
+'
+
+test_expect 'a sample in a system call: the user frames after the kernel PC' '
+	pf-record -q -g -F 1000 -o "$T/k.rec" -- dd if=/dev/zero of=/dev/null bs=1 count=400000 2>/dev/null &&
+	if grep -q "^meta kernel included" "$T/k.rec"; then
+		pf-symbolize --no-code "$T/k.rec" >"$T/k.sym" &&
+		awk "\$1 == \"sample\" && \$7 == \"kernel\" { print; next } \$1 != \"sample\"" "$T/k.sym" >"$T/k.ksym" &&
+		stack_chains "$T/k.ksym" | sort | uniq -c | sort -rn >"$T/k.chains" && head "$T/k.chains" &&
+		# dd is stripped: its own frames are "-", up to its _start
+		awk "/ (read|write):[0-9]* .* __libc_start_main:[0-9]* [^ ]*$/ { n += \$1 } { all += \$1 }
+		     END { print n, \"of\", all; exit !(all > 50 && n > all / 2) }" "$T/k.chains"
+	else
+		echo "kernel samples not permitted here: nothing to check"
+	fi
+'
+
+test_expect 'without -g, samples have six fields and there are no stack records' '
+	pf-record -q -F 1000 -o "$T/n.rec" -- "$fx" run 0.2 >/dev/null &&
+	! grep -q "^stack \|^meta stacks" "$T/n.rec" &&
+	awk "\$1 == \"sample\" && NF != 6 { bad++ } END { exit bad > 0 }" "$T/n.rec"
+'
+
+test_expect '--stack-size out of range: usage error' '
+	test_must_fail 64 pf-record -g --stack-size 0 -- true 2>/dev/null &&
+	test_must_fail 64 pf-record -g --stack-size 65536 -- true 2>"$T/u.err" &&
+	grep -q "stack-size" "$T/u.err"
+'
+
+test_expect 'pf-symbolize: bad stack records are warned about by line, the rest kept' '
+	{ sed -n "1,/^sample/p" "$T/g.rec" | sed "\$d"
+	  echo "stack 999999 1 999999 7f"
+	  echo "stack x"
+	  sed -n "/^sample/,\$p" "$T/g.rec"; } >"$T/bad.rec" &&
+	test_must_fail 1 pf-symbolize --no-code "$T/bad.rec" >"$T/bad.sym" 2>"$T/bad.err" &&
+	cat "$T/bad.err" &&
+	grep -q "line [0-9]*: bad stack record .stack 999999 1 999999 7f." "$T/bad.err" &&
+	grep -q "line [0-9]*: bad stack record .stack x." "$T/bad.err" &&
+	[ "$(grep -c "^sample" "$T/bad.sym")" -eq "$(grep -c "^sample" "$T/g.rec")" ]
+'
+
+test_expect 'pf-symbolize: a STACK field is read only in a stream that says meta stacks' '
+	grep -v "^meta stacks" "$T/g.rec" >"$T/nometa.rec" &&
+	pf-symbolize --no-code "$T/nometa.rec" >"$T/nometa.sym" &&
+	awk "\$1 == \"sample\" && NF != 12 { bad++ } END { exit bad > 0 }" "$T/nometa.sym" &&
+	awk "\$1 == \"sample\" && NF != 13 { bad++ } END { exit bad > 0 }" "$T/g.sym"
+'
+
+done_testing
