@@ -19,6 +19,8 @@ void counter_table_release(struct counter_table *t)
 		free(t->items[i].s1);
 		free(t->items[i].s2);
 		free(t->items[i].s3);
+		free(t->items[i].s4);
+		free(t->items[i].s5);
 	}
 	free(t->items);
 	free(t->key);
@@ -44,7 +46,7 @@ static size_t put_string(struct counter_table *t, size_t len, const char *s)
 struct counter *counter_get(struct counter_table *t,
 			    const struct counter_key *k)
 {
-	size_t len = 13, *slot;
+	size_t len = 14, *slot;
 	int added;
 
 	ALLOC_GROW(t->key, len, t->key_alloc);
@@ -52,9 +54,12 @@ struct counter *counter_get(struct counter_table *t,
 	memcpy(t->key + 1, &k->n1, 4);
 	memcpy(t->key + 5, &k->n2, 4);
 	memcpy(t->key + 9, &k->n3, 4);
+	t->key[13] = (char)k->kind2;
 	len = put_string(t, len, k->s1);
 	len = put_string(t, len, k->s2);
 	len = put_string(t, len, k->s3);
+	len = put_string(t, len, k->s4);
+	len = put_string(t, len, k->s5);
 	slot = hashmap_insert(&t->map, t->key, len, &added);
 	if (added) {
 		struct counter *c;
@@ -66,6 +71,9 @@ struct counter *counter_get(struct counter_table *t,
 		c->s1 = xstrdup_or_null(k->s1);
 		c->s2 = xstrdup_or_null(k->s2);
 		c->s3 = xstrdup_or_null(k->s3);
+		c->s4 = xstrdup_or_null(k->s4);
+		c->s5 = xstrdup_or_null(k->s5);
+		c->kind2 = k->kind2;
 		c->n1 = k->n1;
 		c->n2 = k->n2;
 		c->n3 = k->n3;
@@ -94,9 +102,13 @@ static int cmp_counter(const void *pa, const void *pb)
 		return r;
 	if (a->n1 != b->n1)
 		return a->n1 < b->n1 ? -1 : 1;
-	if ((r = cmp_string(a->s2, b->s2)))
+	if ((r = cmp_string(a->s2, b->s2)) || (r = cmp_string(a->s3, b->s3)))
 		return r;
-	return cmp_string(a->s3, b->s3);
+	if (a->kind2 != b->kind2)
+		return a->kind2 < b->kind2 ? -1 : 1;
+	if ((r = cmp_string(a->s4, b->s4)))
+		return r;
+	return cmp_string(a->s5, b->s5);
 }
 
 void counter_table_sort(struct counter_table *t)

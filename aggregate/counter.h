@@ -12,6 +12,8 @@
  *	outside		kind, s1 OBJECT, s2 FUNCTION
  *	thread		n2 PID, n3 TID (s2 holds the NAME, not part of the key)
  *	threadline	n2 PID, n3 TID, s1 FILE, n1 LINE, s2 FUNCTION
+ *	call		kind, s1 OBJECT, s2 CALLER, s3 FILE, n1 LINE (the
+ *			caller's), kind2, s4 OBJECT, s5 CALLEE (the callee's)
  *
  * The table owns copies of the strings.  A pointer from counter_get()
  * stays valid until the next counter_get() on the same table.
@@ -29,12 +31,16 @@ struct counter_key {
 	enum sample_kind kind;
 	const char *s1, *s2, *s3;	/* NULL when missing */
 	uint32_t n1, n2, n3;
+	enum sample_kind kind2;
+	const char *s4, *s5;
 };
 
 struct counter {
 	enum sample_kind kind;
 	char *s1, *s2, *s3;	/* NULL when missing */
 	uint32_t n1, n2, n3;
+	enum sample_kind kind2;
+	char *s4, *s5;
 	uint64_t self;		/* thread: all samples */
 	uint64_t total;		/* thread: JIT samples */
 	uint64_t stamp;		/* the last sample counted in total */
@@ -69,7 +75,8 @@ static inline void counter_add_total(struct counter *c, uint64_t seq)
 
 /*
  * Sort the counters for output: self, then total, largest first; ties
- * by kind, n2, n3, s1, n1, s2, s3 (missing strings first), which is
+ * by kind, n2, n3, s1, n1, s2, s3, kind2, s4, s5 (missing strings
+ * first), which is
  * the order of the fields in each record kind.  Afterwards the table
  * can no longer be searched, only read and released.
  */

@@ -9,18 +9,20 @@ void lineless_init(struct lineless_table *t)
 {
 	counter_table_init(&t->files);
 	counter_table_init(&t->samples);
+	counter_table_init(&t->functotal);
 }
 
 void lineless_release(struct lineless_table *t)
 {
 	counter_table_release(&t->files);
 	counter_table_release(&t->samples);
+	counter_table_release(&t->functotal);
 }
 
 void lineless_sample(struct lineless_table *t, const struct sym_sample *s)
 {
 	struct counter_key k = { KIND_JIT, s->object, s->function, NULL,
-				 0, 0, 0 };
+				 0, 0, 0, KIND_JIT, NULL, NULL };
 
 	if (!s->object || !s->function)
 		return;
@@ -32,6 +34,15 @@ void lineless_sample(struct lineless_table *t, const struct sym_sample *s)
 		k.n3 = s->raw.tid;
 		counter_get(&t->samples, &k)->self++;
 	}
+}
+
+void lineless_functotal(struct lineless_table *t, const struct sym_sample *s)
+{
+	struct counter_key k = { KIND_JIT, s->object, s->function, NULL,
+				 0, 0, 0, KIND_JIT, NULL, NULL };
+
+	if (s->object && s->function)
+		counter_get(&t->functotal, &k)->self++;
 }
 
 static void count_on(struct counter_table *t, const struct counter_key *k,
@@ -52,10 +63,11 @@ static int names_more(const struct counter *f, const struct counter *b)
 }
 
 void lineless_place(struct lineless_table *t, struct counter_table *lines,
-		    struct counter_table *threadlines)
+		    struct counter_table *threadlines,
+		    struct counter_table *functotals)
 {
 	struct counter_table best;	/* s1 OBJECT, s2 FUNCTION; s3 FILE */
-	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, 0, 0 };
+	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, 0, 0, KIND_JIT, NULL, NULL };
 	size_t i;
 
 	/* The file most samples of each function of each object name. */
@@ -78,7 +90,7 @@ void lineless_place(struct lineless_table *t, struct counter_table *lines,
 		const struct counter *c = &t->samples.items[i];
 		const struct counter *b;
 		struct counter_key line = { KIND_JIT, NULL, c->s2, NULL,
-					    0, 0, 0 };
+					    0, 0, 0, KIND_JIT, NULL, NULL };
 
 		k.s1 = c->s1;
 		k.s2 = c->s2;
@@ -92,6 +104,20 @@ void lineless_place(struct lineless_table *t, struct counter_table *lines,
 		line.n3 = c->n3;
 		if (threadlines)
 			count_on(threadlines, &line, c->self);
+	}
+	for (i = 0; functotals && i < t->functotal.nr; i++) {
+		const struct counter *c = &t->functotal.items[i];
+		const struct counter *b;
+		struct counter_key fn = { KIND_JIT, NULL, c->s2, NULL,
+					  0, 0, 0, KIND_JIT, NULL, NULL };
+
+		k.s1 = c->s1;
+		k.s2 = c->s2;
+		b = counter_get(&best, &k);
+		if (!b->s3)
+			continue;
+		fn.s1 = b->s3;
+		counter_get(functotals, &fn)->total += c->self;
 	}
 	counter_table_release(&best);
 }

@@ -19,6 +19,7 @@
 struct lineless_table {
 	struct counter_table files;	/* s1 OBJECT, s2 FUNCTION, s3 FILE */
 	struct counter_table samples;	/* and n2 PID, n3 TID: no FILE */
+	struct counter_table functotal;	/* s1 OBJECT, s2 FUNCTION */
 };
 
 void lineless_init(struct lineless_table *t);
@@ -28,11 +29,20 @@ void lineless_release(struct lineless_table *t);
 void lineless_sample(struct lineless_table *t, const struct sym_sample *s);
 
 /*
+ * With call stacks: a JIT sample without a file whose function has no
+ * other frame in the sample, to be counted in the TOTAL of its
+ * function's functiontotal record.
+ */
+void lineless_functotal(struct lineless_table *t, const struct sym_sample *s);
+
+/*
  * Count the samples without a file on line 0 of their function's file:
- * in lines (line records) and threadlines (threadline records), either
- * NULL when not wanted.
+ * in lines (line records), threadlines (threadline records) and
+ * functotals (functiontotal records: s1 FILE, s2 FUNCTION), each NULL
+ * when not wanted.
  */
 void lineless_place(struct lineless_table *t, struct counter_table *lines,
-		    struct counter_table *threadlines);
+		    struct counter_table *threadlines,
+		    struct counter_table *functotals);
 
 #endif

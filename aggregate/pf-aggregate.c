@@ -23,6 +23,7 @@
 #include "lineless.h"
 #include "objects.h"
 #include "record.h"
+#include "stacks.h"
 #include "util.h"
 
 #include <getopt.h>
@@ -47,6 +48,10 @@ struct aggregate {
 	int per_thread;			/* -T: threadline records */
 	struct counter_table lines, callsites, functions, threads;
 	struct counter_table threadlines, outside;
+	struct counter_table calls;	/* calls that were not inlined */
+	struct counter_table functotals; /* with stacks: FILE FUNCTION */
+	struct stack_table stacks;	/* caller frames (pf-record -g) */
+	int stacks_meta;		/* the input says meta stacks */
 	struct object_table objects;	/* JIT objects */
 	struct compiling_table compiling;	/* Numba's compiler at work */
 	struct insn_table insns;	/* samples per instruction */
@@ -156,7 +161,7 @@ static void count_lines(struct aggregate *ag, struct counter_table *t,
 			const struct sym_sample *s, size_t chain_nr,
 			uint32_t pid, uint32_t tid)
 {
-	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, pid, tid };
+	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, pid, tid, KIND_JIT, NULL, NULL };
 	struct counter *c;
 	size_t i;
 
@@ -189,7 +194,7 @@ static void count_lines(struct aggregate *ag, struct counter_table *t,
 static void count_callsites(struct aggregate *ag, const struct sym_sample *s,
 			    size_t chain_nr)
 {
-	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, 0, 0 };
+	struct counter_key k = { KIND_JIT, NULL, NULL, NULL, 0, 0, 0, KIND_JIT, NULL, NULL };
 	size_t i;
 
 	for (i = 0; i < chain_nr; i++) {
@@ -205,12 +210,247 @@ static void count_callsites(struct aggregate *ag, const struct sym_sample *s,
 	}
 }
 
+/* Which table a frame's counter reference is in (stacks.h). */
+enum { REF_LINE, REF_CALLSITE, REF_FUNCTION, REF_CALL, REF_FUNCTOTAL };
+
+static struct counter_table *ref_table(struct aggregate *ag, uint64_t ref)
+{
+	switch (ref >> 48) {
+	case REF_LINE:
+		return &ag->lines;
+	case REF_CALLSITE:
+		return &ag->callsites;
+	case REF_FUNCTION:
+		return &ag->functions;
+	case REF_CALL:
+		return &ag->calls;
+	default:
+		return &ag->functotals;
+	}
+}
+
+static void add_ref(struct aggregate *ag, struct stack_frame *f, int table,
+		    const struct counter_key *k)
+{
+	struct counter_table *t = ref_table(ag, (uint64_t)table << 48);
+	struct counter *c = counter_get(t, k);
+
+	f->refs = xreallocarray(f->refs, f->nrefs + 1, sizeof(*f->refs));
+	f->refs[f->nrefs++] = (uint64_t)table << 48 | (uint64_t)(c - t->items);
+}
+
+/*
+ * A call that was not inlined: at the frame caller (its FUNCTION, at its
+ * FILE:LINE) into the function callee of kind and object.  Counted
+ * where code of Numba's is on one side: the calls among the
+ * interpreter's own functions say nothing a Numba user can act on.
+ */
+static int call_key(const struct stack_frame *caller, enum sample_kind kind,
+		    const char *object, const char *callee,
+		    struct counter_key *k)
+{
+	if (!caller->pc || (caller->kind != KIND_JIT && kind != KIND_JIT))
+		return -1;
+	memset(k, 0, sizeof(*k));
+	k->kind = caller->kind;
+	k->s1 = caller->object;
+	k->s2 = caller->function;
+	k->s3 = caller->file;
+	k->n1 = caller->line;
+	k->kind2 = kind;
+	k->s4 = object;
+	k->s5 = callee;
+	return 0;
+}
+
+/*
+ * What frame i (index + 1) counts in every sample it is in, once: the
+ * lines of its call and of its inline chain, the inlined calls there,
+ * its functions, and the call its caller made into it.
+ */
+static void prepare_frame(struct aggregate *ag, size_t i)
+{
+	struct stack_frame *f = &ag->stacks.items[i - 1], *p = NULL;
+	struct counter_key k;
+	size_t j;
+
+	if (f->prepared)
+		return;
+	f->prepared = 1;
+	if (f->parent) {
+		prepare_frame(ag, f->parent);
+		p = &ag->stacks.items[f->parent - 1];
+	}
+	if (f->pc && (ag->groups & GROUP_LINE) && f->kind == KIND_JIT) {
+		memset(&k, 0, sizeof(k));
+		k.kind = KIND_JIT;
+		if (f->file) {
+			k.s1 = f->file;
+			k.n1 = f->line;
+			k.s2 = f->function;
+			add_ref(ag, f, REF_LINE, &k);
+			k.n1 = 0;
+			add_ref(ag, f, REF_FUNCTOTAL, &k);
+		}
+		for (j = 0; j < f->chain_nr; j++) {
+			const struct inline_entry *e = &f->chain[j];
+
+			if (!e->file)
+				continue;
+			k.s1 = e->file;
+			k.n1 = e->line;
+			k.s2 = e->function;
+			k.s3 = NULL;
+			add_ref(ag, f, REF_LINE, &k);
+			k.s3 = j ? f->chain[j - 1].function : f->function;
+			add_ref(ag, f, REF_CALLSITE, &k);
+			k.n1 = 0;
+			k.s3 = NULL;
+			add_ref(ag, f, REF_FUNCTOTAL, &k);
+		}
+	}
+	if (f->pc && (ag->groups & GROUP_FUNCTION)) {
+		memset(&k, 0, sizeof(k));
+		k.kind = f->kind;
+		k.s1 = f->object;
+		k.s2 = f->function;
+		add_ref(ag, f, REF_FUNCTION, &k);
+		for (j = 0; j < f->chain_nr; j++) {
+			k.s2 = f->chain[j].function;
+			add_ref(ag, f, REF_FUNCTION, &k);
+		}
+	}
+	if (f->pc && p && (ag->groups & GROUP_LINE) &&
+	    call_key(p, f->kind, f->object, f->outer, &k) == 0)
+		add_ref(ag, f, REF_CALL, &k);
+	f->up = !p ? 0 : p->nrefs ? f->parent : p->up;
+}
+
+/*
+ * The callers of a sample, frame i outwards: their totals, and the call
+ * the innermost made into the sample's own function.  With -T the
+ * lines per thread too (looked up: a frame's counters are the same in
+ * every thread, these are not).
+ */
+static void count_stack(struct aggregate *ag, const struct sym_sample *s,
+			size_t chain_nr, size_t i)
+{
+	struct stack_frame *f = &ag->stacks.items[i - 1];
+	struct counter_key k;
+	size_t j;
+
+	prepare_frame(ag, i);
+	if ((ag->groups & GROUP_LINE) &&
+	    call_key(f, s->kind, s->object,
+		     chain_nr ? ag->chain[chain_nr - 1].function : s->function,
+		     &k) == 0)
+		counter_add_total(counter_get(&ag->calls, &k), ag->samples);
+	for (j = f->nrefs ? i : f->up; j; j = ag->stacks.items[j - 1].up) {
+		const struct stack_frame *g = &ag->stacks.items[j - 1];
+		size_t r;
+
+		for (r = 0; r < g->nrefs; r++) {
+			struct counter_table *t = ref_table(ag, g->refs[r]);
+
+			counter_add_total(&t->items[g->refs[r] & 0xffffffffffffull],
+					  ag->samples);
+		}
+	}
+	if (!ag->per_thread)
+		return;
+	for (j = i; j; j = ag->stacks.items[j - 1].parent) {
+		const struct stack_frame *g = &ag->stacks.items[j - 1];
+		size_t e;
+
+		if (!g->pc || g->kind != KIND_JIT)
+			continue;
+		memset(&k, 0, sizeof(k));
+		k.kind = KIND_JIT;
+		k.n2 = s->raw.pid;
+		k.n3 = s->raw.tid;
+		if (g->file) {
+			k.s1 = g->file;
+			k.n1 = g->line;
+			k.s2 = g->function;
+			counter_add_total(counter_get(&ag->threadlines, &k),
+					  ag->samples);
+		}
+		for (e = 0; e < g->chain_nr; e++) {
+			if (!g->chain[e].file)
+				continue;
+			k.s1 = g->chain[e].file;
+			k.n1 = g->chain[e].line;
+			k.s2 = g->chain[e].function;
+			counter_add_total(counter_get(&ag->threadlines, &k),
+					  ag->samples);
+		}
+	}
+}
+
+/*
+ * In a stream with call stacks, the functions of a JIT sample's own
+ * frame, for the functiontotal records (a line record's TOTAL can no
+ * longer be summed into its function's: a recursive function has its
+ * lines several times in one sample).
+ */
+static int has_function(const struct inline_entry *chain, size_t nr,
+			const char *function)
+{
+	size_t i;
+
+	for (i = 0; i < nr; i++)
+		if (chain[i].file && chain[i].function &&
+		    !strcmp(chain[i].function, function))
+			return 1;
+	return 0;
+}
+
+static void count_functotals(struct aggregate *ag, const struct sym_sample *s,
+			     size_t chain_nr, size_t frame)
+{
+	struct counter_key k;
+	size_t j;
+
+	memset(&k, 0, sizeof(k));
+	if (s->file) {
+		k.s1 = s->file;
+		k.s2 = s->function;
+		counter_add_total(counter_get(&ag->functotals, &k),
+				  ag->samples);
+	}
+	for (j = 0; j < chain_nr; j++) {
+		if (!ag->chain[j].file)
+			continue;
+		k.s1 = ag->chain[j].file;
+		k.s2 = ag->chain[j].function;
+		counter_add_total(counter_get(&ag->functotals, &k),
+				  ag->samples);
+	}
+	if (s->file || !s->function ||
+	    has_function(ag->chain, chain_nr, s->function))
+		return;
+	/*
+	 * At no line: its function's file is found at the end, unless a
+	 * caller frame of the same function names it (recursion).
+	 */
+	for (j = frame; j; j = ag->stacks.items[j - 1].parent) {
+		const struct stack_frame *g = &ag->stacks.items[j - 1];
+
+		if (g->pc && g->kind == KIND_JIT &&
+		    ((g->file && g->function &&
+		      !strcmp(g->function, s->function)) ||
+		     has_function(g->chain, g->chain_nr, s->function)))
+			return;
+	}
+	lineless_functotal(&ag->placed, s);
+}
+
 static void count_sample(struct aggregate *ag, const struct sym_sample *s,
-			 size_t chain_nr)
+			 size_t chain_nr, size_t frame)
 {
 	uint64_t seq = ++ag->samples;
 	struct counter_key k = { s->kind, s->object, s->function, NULL,
-				 0, 0, 0 };
+				 0, 0, 0, KIND_JIT, NULL, NULL };
 	struct counter *c;
 	size_t i;
 
@@ -247,7 +487,8 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 		}
 	}
 	c = counter_get(&ag->threads, &(struct counter_key){
-		KIND_JIT, NULL, NULL, NULL, 0, s->raw.pid, s->raw.tid });
+		KIND_JIT, NULL, NULL, NULL, 0, s->raw.pid, s->raw.tid,
+		KIND_JIT, NULL, NULL });
 	c->self++;
 	if (s->kind == KIND_JIT)
 		c->total++;
@@ -268,14 +509,20 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 	} else if (s->object) {
 		object_table_sample(&ag->objects, s->object);
 	}
+	if (ag->stacks_meta && (ag->groups & GROUP_LINE) &&
+	    s->kind == KIND_JIT)
+		count_functotals(ag, s, chain_nr, frame);
+	if (frame)
+		count_stack(ag, s, chain_nr, frame);
 }
 
 static void do_sample(struct aggregate *ag, char **f, size_t n)
 {
 	struct sym_sample s;
 	long chain_nr = 0;
+	size_t frame = 0;
 
-	if (parse_sym_sample(f, n, 0, &s)) {
+	if (parse_sym_sample(f, n, ag->stacks_meta, &s)) {
 		bad_line(ag, "bad sample record");
 		return;
 	}
@@ -283,7 +530,23 @@ static void do_sample(struct aggregate *ag, char **f, size_t n)
 		bad_line(ag, "bad INLINED field in sample record");
 		return;
 	}
-	count_sample(ag, &s, (size_t)chain_nr);
+	/* A sample whose callers are unknown still counts, without them. */
+	if (s.raw.stack && !(frame = stack_table_find(&ag->stacks,
+						       s.raw.stack)))
+		bad_line(ag, "sample names a STACK no stack record gave");
+	count_sample(ag, &s, (size_t)chain_nr, frame);
+}
+
+/* stack ID PID PARENT PC KIND OBJECT FUNCTION FILE LINE INLINED */
+static void do_stack(struct aggregate *ag, char **f, size_t n)
+{
+	struct sym_stack st;
+
+	if (parse_sym_stack(f, n, &st))
+		bad_line(ag, "bad stack record");
+	else if (stack_table_add(&ag->stacks, &st))
+		bad_line(ag, "stack record with a taken ID, an unknown PARENT "
+			     "or a bad INLINED field");
 }
 
 /* thread TIME PID TID NAME: the latest name of a thread wins. */
@@ -304,7 +567,8 @@ static void do_thread(struct aggregate *ag, char **f, size_t n)
 		return;
 	}
 	c = counter_get(&ag->threads, &(struct counter_key){
-		KIND_JIT, NULL, NULL, NULL, 0, (uint32_t)pid, (uint32_t)tid });
+		KIND_JIT, NULL, NULL, NULL, 0, (uint32_t)pid, (uint32_t)tid,
+		KIND_JIT, NULL, NULL });
 	free(c->s2);
 	c->s2 = xstrdup_or_null(name);
 }
@@ -402,6 +666,7 @@ static const struct {
 	{ "sample", do_sample },	 { "thread", do_thread },
 	{ "lost", do_lost },	 { "throttle", do_throttle },
 	{ "object", do_object },	 { "compile", do_compile },
+	{ "stack", do_stack },
 };
 
 /*
@@ -441,8 +706,11 @@ static void process_line(struct aggregate *ag)
 			handlers[i].fn(ag, f, n);
 			return;
 		}
-	if (is_kind(lr->buf, kind_len, "meta"))
+	if (is_kind(lr->buf, kind_len, "meta")) {
+		if (!strncmp(lr->buf, "meta stacks ", 12))
+			ag->stacks_meta = 1;
 		do_copied(ag, 0);
+	}
 	else if (is_kind(lr->buf, kind_len, "exit"))
 		do_copied(ag, 1);
 	else if (is_own_kind(lr->buf, kind_len))
@@ -459,7 +727,24 @@ static void write_counter(const struct agg_def *d, const struct counter *c,
 	union agg_value v[AGG_MAX_FIELDS];
 
 	memset(v, 0, sizeof(v));
-	if (d == &agg_callsite) {
+	if (d == &agg_call) {
+		/* TOTAL TOTAL% KIND OBJECT CALLER FILE LINE, the callee's
+		 * KIND OBJECT FUNCTION */
+		v[0].u = c->total;
+		v[2].u = (uint64_t)c->kind;
+		v[3].s = c->s1;
+		v[4].s = c->s2;
+		v[5].s = c->s3;
+		v[6].u = c->n1;
+		v[7].u = (uint64_t)c->kind2;
+		v[8].s = c->s4;
+		v[9].s = c->s5;
+	} else if (d == &agg_functiontotal) {
+		/* TOTAL TOTAL% FILE FUNCTION */
+		v[0].u = c->total;
+		v[2].s = c->s1;
+		v[3].s = c->s2;
+	} else if (d == &agg_callsite) {
 		/* TOTAL TOTAL% FILE LINE CALLER CALLEE */
 		v[0].u = c->total;
 		v[2].s = c->s1;
@@ -608,10 +893,13 @@ static void print_results(struct aggregate *ag)
 	}
 	lineless_place(&ag->placed,
 		       ag->groups & GROUP_LINE ? &ag->lines : NULL,
-		       ag->per_thread ? &ag->threadlines : NULL);
+		       ag->per_thread ? &ag->threadlines : NULL,
+		       ag->groups & GROUP_LINE ? &ag->functotals : NULL);
 	if (ag->groups & GROUP_LINE) {
 		print_counts(&agg_line, &ag->lines, ag->samples);
 		print_counts(&agg_callsite, &ag->callsites, ag->samples);
+		print_counts(&agg_call, &ag->calls, ag->samples);
+		print_counts(&agg_functiontotal, &ag->functotals, ag->samples);
 	}
 	if (ag->groups & GROUP_FUNCTION)
 		print_counts(&agg_function, &ag->functions, ag->samples);
@@ -672,6 +960,9 @@ int main(int argc, char **argv)
 	counter_table_init(&ag.functions);
 	counter_table_init(&ag.threads);
 	counter_table_init(&ag.outside);
+	counter_table_init(&ag.calls);
+	counter_table_init(&ag.functotals);
+	stack_table_init(&ag.stacks);
 	object_table_init(&ag.objects);
 	compiling_init(&ag.compiling);
 	insn_table_init(&ag.insns);
@@ -692,6 +983,9 @@ int main(int argc, char **argv)
 	counter_table_release(&ag.functions);
 	counter_table_release(&ag.threads);
 	counter_table_release(&ag.outside);
+	counter_table_release(&ag.calls);
+	counter_table_release(&ag.functotals);
+	stack_table_release(&ag.stacks);
 	object_table_release(&ag.objects);
 	compiling_release(&ag.compiling);
 	insn_table_release(&ag.insns);

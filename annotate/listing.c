@@ -205,23 +205,49 @@ static char *share(const struct listing *l, char *buf, size_t size,
 	return buf;
 }
 
-/* "  <- inlined f(), g()": the functions inlined at c, biggest first. */
+/*
+ * "  <- inlined f(), g(); calls h()": the functions inlined at c, then
+ * those called there (with call stacks), biggest first.
+ */
 static void print_inlined(const struct listing *l,
 			  const struct function_group *f,
 			  const struct line_count *c)
 {
 	const struct callsite_entry *e;
-	size_t i, nr;
+	size_t i, nr, shown[2] = { 0, 0 }, more[2] = { 0, 0 };
 
 	if (!l->callsites || c->total <= c->self)
 		return;
 	e = callsite_find(l->callsites, f->file, c->line, f->function, &nr);
-	for (i = 0; i < nr && i < CALLEES_SHOWN; i++)
-		printf("%s%s%s", i ? ", " : "  <- inlined ",
-		       e[i].callee ? e[i].callee : "(unknown function)",
-		       e[i].callee ? "()" : "");
-	if (nr > CALLEES_SHOWN)
-		printf(" and %zu more", nr - CALLEES_SHOWN);
+	for (i = 0; i < nr; i++) {
+		int k = e[i].called;
+
+		/* The same callee from another object (inlined elsewhere). */
+		if (i && e[i - 1].called == k &&
+		    !cmp_string(e[i - 1].callee, e[i].callee))
+			continue;
+		if (shown[k] == CALLEES_SHOWN) {
+			more[k]++;
+			continue;
+		}
+		if (!shown[k])
+			fputs(k && shown[0] ? "; calls " : k ? "  <- calls " :
+							      "  <- inlined ",
+			      stdout);
+		else
+			fputs(", ", stdout);
+		if (k && e[i].callee_kind == KIND_KERNEL)
+			fputs("the kernel", stdout);	/* page faults, ... */
+		else
+			printf("%s%s", e[i].callee ? e[i].callee :
+						     "(unknown function)",
+			       e[i].callee ? "()" : "");
+		shown[k]++;
+		if (!k && i + 1 < nr && e[i + 1].called && more[0])
+			printf(" and %zu more", more[0]);
+	}
+	if (more[1] || (more[0] && !shown[1]))
+		printf(" and %zu more", more[1] ? more[1] : more[0]);
 }
 
 static void print_row(const struct listing *l, const struct function_group *f,
@@ -275,6 +301,82 @@ static void print_function_name(const char *name)
 	printf("%.*s...)", NAME_WIDTH - 4, name);
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path ? path : "-";
+}
+
+/*
+ * With call stacks: "#   called from a (line 12) 40.0%, Python 10.0%;
+ * and by itself (recursion)", the callers of a function that did not inline it,
+ * most samples first.  A caller that is the function itself is its
+ * recursion; a caller of the same name at no line is its wrapper, the
+ * way in from Python.
+ */
+#define CALLERS_SHOWN 4
+
+static void print_callers(const struct listing *l,
+			  const struct function_group *f)
+{
+	const struct callsite_entry *e;
+	uint64_t rest = 0;
+	size_t i, nr, shown = 0, more = 0;
+	int recursion = 0, wrapper = 0;
+	char buf[48];
+
+	if (!l->callsites || !f->function || !f->file ||
+	    !(e = callers_find(l->callsites, f->function, &nr)))
+		return;
+	for (i = 0; i < nr; i++)
+		if (e[i].caller && !strcmp(e[i].caller, f->function) &&
+		    !e[i].file)
+			wrapper = 1;
+	for (i = 0; i < nr; i++) {
+		const struct callsite_entry *c = &e[i];
+		int same = c->caller && !strcmp(c->caller, f->function);
+
+		/*
+		 * A sample may have several of these calls: their shares
+		 * overlap, and those of the recursion are not shown.
+		 */
+		if (same && !cmp_string(c->file, f->file)) {
+			recursion = 1;
+			continue;
+		}
+		/* What calls the wrapper (the dispatcher) is Python too. */
+		if (wrapper && c->caller_kind != KIND_JIT)
+			continue;
+		if (shown == CALLERS_SHOWN) {
+			more++;
+			rest += c->total;
+			continue;
+		}
+		fputs(shown++ ? ", " : "#   called from ", stdout);
+		if (same && !c->file)
+			fputs("Python", stdout);
+		else if (c->caller_kind != KIND_JIT || !c->file)
+			printf("%s%s%s", c->caller ? c->caller : "",
+			       c->caller ? " in " : "",
+			       base_name(c->caller_object));
+		else if (!cmp_string(c->file, f->file))
+			printf("%s (line %" PRIu32 ")", c->caller ? c->caller : "?",
+			       c->line);
+		else
+			printf("%s (%s:%" PRIu32 ")", c->caller ? c->caller : "?",
+			       base_name(c->file), c->line);
+		printf(" %s", share(l, buf, sizeof(buf), c->total, 0));
+	}
+	if (more)
+		printf(", %zu more %s", more, share(l, buf, sizeof(buf), rest, 0));
+	if (recursion)
+		fputs(shown ? "; and by itself (recursion)" :
+			      "#   called by itself (recursion)", stdout);
+	if (shown || recursion)
+		putchar('\n');
+}
+
 static void print_function_header(const struct listing *l,
 				  const struct function_group *f,
 				  const struct line_count *lines,
@@ -300,6 +402,7 @@ static void print_function_header(const struct listing *l,
 		printf(" (%s at no source line)",
 		       share(l, buf, sizeof(buf), f->noline_self, 0));
 	putchar('\n');
+	print_callers(l, f);
 }
 
 /* With --asm: the instructions of a line that has samples (or any). */
@@ -417,6 +520,15 @@ size_t print_listing(const struct listing_input *in,
 	l.pwd = logical_cwd(l.cwd);
 	lines = sort_lines(in->lines, &lines_nr);
 	funcs = group_functions(lines, lines_nr, &funcs_nr);
+	/* With call stacks a function's total is its own record's. */
+	for (i = 0; i < funcs_nr; i++)
+		for (j = 0; j < in->functotals_nr; j++)
+			if (!cmp_string(in->functotals[j].file, funcs[i].file) &&
+			    !cmp_string(in->functotals[j].function,
+					funcs[i].function)) {
+				funcs[i].total = in->functotals[j].total;
+				break;
+			}
 	files = group_files(funcs, funcs_nr, &files_nr);
 
 	for (i = 0; i < files_nr; i++) {

@@ -29,6 +29,9 @@ struct listing_input {
 	size_t lines_nr;
 	uint64_t samples;		/* what the percentages are of */
 	const struct callsite_index *callsites;	/* NULL: no marks */
+	/* functiontotal records (call stacks): the functions' totals */
+	const struct functotal_count *functotals;
+	size_t functotals_nr;
 	const struct noline_function *nolines;	/* most samples first */
 	size_t nolines_nr;
 	struct asm_view *asm_view;	/* NULL: no instructions */

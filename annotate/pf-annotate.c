@@ -382,7 +382,8 @@ static void annotate_function(struct annotate *a)
 	struct profile *p = &a->profile;
 	const struct code_set *cs = &p->code;
 	unsigned char *selected = xcalloc(cs->fn_nr + 1, 1);
-	struct listing_input in = { NULL, 0, p->samples, &a->callsites, NULL,
+	struct listing_input in = { NULL, 0, p->samples, &a->callsites,
+				    p->functotals, p->functotals_nr, NULL,
 				    0, NULL, 1 };
 	struct listing_options opt = a->opt;
 	struct line_count *lines = NULL;
@@ -473,7 +474,8 @@ static void annotate_all(struct annotate *a)
 {
 	struct profile *p = &a->profile;
 	struct listing_input in = { p->lines, p->lines_nr, p->samples,
-				    &a->callsites, a->nolines,
+				    &a->callsites, p->functotals,
+				    p->functotals_nr, a->nolines,
 				    a->nolines_nr, NULL, 0 };
 	struct asm_view *view = a->asm_mode ? open_asm(a, NULL) : NULL;
 
@@ -496,7 +498,7 @@ static void annotate_thread(struct annotate *a, const struct thread_info *t,
 			    int any_pid)
 {
 	struct listing_input in = { NULL, 0, thread_samples(t),
-				    &a->callsites, NULL, 0, NULL, 0 };
+				    &a->callsites, NULL, 0, NULL, 0, NULL, 0 };
 	struct line_count *lines = thread_lines(&a->profile, t, any_pid,
 						&in.lines_nr);
 

@@ -129,6 +129,42 @@ static void do_callsite(struct reader *r, char **f, size_t n)
 	p->callsites[p->callsites_nr++] = c;
 }
 
+static void do_call(struct reader *r, char **f, size_t n)
+{
+	struct profile *p = r->profile;
+	union agg_value v[10];
+	struct call_count c;
+
+	if (parse(r, &agg_call, f, n, v) < 0)
+		return;
+	c.total = v[0].u;
+	c.kind = (enum sample_kind)v[2].u;
+	c.object = xstrdup_or_null(v[3].s);
+	c.caller = xstrdup_or_null(v[4].s);
+	c.file = xstrdup_or_null(v[5].s);
+	c.line = (uint32_t)v[6].u;
+	c.callee_kind = (enum sample_kind)v[7].u;
+	c.callee_object = xstrdup_or_null(v[8].s);
+	c.callee = xstrdup_or_null(v[9].s);
+	ALLOC_GROW(p->calls, p->calls_nr + 1, p->calls_alloc);
+	p->calls[p->calls_nr++] = c;
+}
+
+static void do_functiontotal(struct reader *r, char **f, size_t n)
+{
+	struct profile *p = r->profile;
+	union agg_value v[4];
+	struct functotal_count c;
+
+	if (parse(r, &agg_functiontotal, f, n, v) < 0)
+		return;
+	c.total = v[0].u;
+	c.file = xstrdup_or_null(v[2].s);
+	c.function = xstrdup_or_null(v[3].s);
+	ALLOC_GROW(p->functotals, p->functotals_nr + 1, p->functotals_alloc);
+	p->functotals[p->functotals_nr++] = c;
+}
+
 /* threadtotal, or in a version 1 stream thread, with the same fields. */
 static void do_thread(struct reader *r, const struct agg_def *d, char **f,
 		      size_t n)
@@ -376,6 +412,10 @@ static void process_line(struct reader *r)
 		do_line(r, f, n);
 	else if (!strcmp(f[0], "callsite"))
 		do_callsite(r, f, n);
+	else if (!strcmp(f[0], "call"))
+		do_call(r, f, n);
+	else if (!strcmp(f[0], "functiontotal"))
+		do_functiontotal(r, f, n);
 	else if (!strcmp(f[0], "threadtotal"))
 		do_thread(r, &agg_thread, f, n);
 	else if (!strcmp(f[0], "thread") && r->version == 1)
@@ -432,6 +472,19 @@ void profile_release(struct profile *p)
 		free(p->callsites[i].callee);
 	}
 	free(p->callsites);
+	for (i = 0; i < p->calls_nr; i++) {
+		free(p->calls[i].object);
+		free(p->calls[i].caller);
+		free(p->calls[i].file);
+		free(p->calls[i].callee_object);
+		free(p->calls[i].callee);
+	}
+	free(p->calls);
+	for (i = 0; i < p->functotals_nr; i++) {
+		free(p->functotals[i].file);
+		free(p->functotals[i].function);
+	}
+	free(p->functotals);
 	for (i = 0; i < p->threads_nr; i++)
 		free(p->threads[i].name);
 	free(p->threads);

@@ -2,7 +2,7 @@
  * profile.h - a pf-aggregate stream read into memory, for pf-annotate.
  *
  * profile_read() keeps what pf-annotate shows: the total, the line,
- * callsite, threadtotal (thread in a version 1 stream), threadline,
+ * callsite, call, functiontotal, threadtotal (thread in a version 1 stream), threadline,
  * outside and nolines records, the command that was profiled and how
  * line tables were obtained; for --asm also the insn and code records
  * (codeset.h).  Other record kinds are skipped.  Bad lines are reported on stderr with their
@@ -31,6 +31,24 @@ struct line_count {
 struct callsite_count {
 	char *file, *caller, *callee;	/* NULL when missing */
 	uint32_t line;
+	uint64_t total;
+};
+
+/*
+ * call TOTAL TOTAL% KIND OBJECT CALLER FILE LINE CALLEE_KIND
+ * CALLEE_OBJECT CALLEE: a call that was not inlined (call stacks)
+ */
+struct call_count {
+	enum sample_kind kind, callee_kind;
+	char *object, *caller, *file;	/* NULL when missing */
+	char *callee_object, *callee;
+	uint32_t line;
+	uint64_t total;
+};
+
+/* functiontotal TOTAL TOTAL% FILE FUNCTION */
+struct functotal_count {
+	char *file, *function;
 	uint64_t total;
 };
 
@@ -80,6 +98,10 @@ struct profile {
 	size_t lines_nr, lines_alloc;
 	struct callsite_count *callsites;
 	size_t callsites_nr, callsites_alloc;
+	struct call_count *calls;
+	size_t calls_nr, calls_alloc;
+	struct functotal_count *functotals;
+	size_t functotals_nr, functotals_alloc;
 	struct thread_count *threads;
 	size_t threads_nr, threads_alloc;
 	struct threadline_count *threadlines;

@@ -18,6 +18,14 @@ const struct agg_def agg_line = {
 const struct agg_def agg_callsite = {
 	"callsite", "c%tutt", "TOTAL TOTAL% FILE LINE CALLER CALLEE", 6,
 };
+const struct agg_def agg_call = {
+	"call", "c%ktttuktt",
+	"TOTAL TOTAL% KIND OBJECT CALLER FILE LINE CALLEE_KIND CALLEE_OBJECT "
+	"CALLEE", 10,
+};
+const struct agg_def agg_functiontotal = {
+	"functiontotal", "c%tt", "TOTAL TOTAL% FILE FUNCTION", 4,
+};
 const struct agg_def agg_function = {
 	"function", "c%c%ktt", "SELF SELF% TOTAL TOTAL% KIND OBJECT FUNCTION", 7,
 };
@@ -64,7 +72,8 @@ const struct agg_def *const code_defs[] = {
 const size_t code_defs_nr = sizeof(code_defs) / sizeof(code_defs[0]);
 
 const struct agg_def *const agg_defs[] = {
-	&agg_total, &agg_line, &agg_callsite, &agg_function, &agg_thread,
+	&agg_total, &agg_line, &agg_callsite, &agg_call, &agg_functiontotal,
+	&agg_function, &agg_thread,
 	&agg_threadline, &agg_outside, &agg_compiling, &agg_nolines,
 	&agg_insn,
 };

@@ -43,8 +43,8 @@ union agg_value {
 	const char *s;		/* text, NULL for "-" */
 };
 
-extern const struct agg_def agg_total, agg_line, agg_callsite,
-	agg_function, agg_thread, agg_threadline, agg_outside,
+extern const struct agg_def agg_total, agg_line, agg_callsite, agg_call,
+	agg_functiontotal, agg_function, agg_thread, agg_threadline, agg_outside,
 	agg_compiling, agg_nolines, agg_insn;
 
 /* agg_thread as version 1 streams named it ("thread"). */

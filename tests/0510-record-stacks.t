@@ -36,6 +36,63 @@ test_expect 'every JIT sample is called from hot_entry at the right line, up to 
 		 END { print n1, n3; exit !(n1 > 0 && n3 > 2 * n1) }" "$T/g.chains"
 '
 
+test_expect 'pf-aggregate: calls that were not inlined, and the lines that made them' '
+	pf-aggregate "$T/g.sym" >"$T/g.agg" &&
+	grep "^call \|^line " "$T/g.agg" &&
+	jit=$(awk "\$1 == \"sample\" && \$7 == \"jit\"" "$T/g.sym" | wc -l) &&
+	dear=$(awk "\$1 == \"sample\" && \$7 == \"jit\" && (\$9 == \"dear_loop\" || \$12 ~ /^dear_loop@/)" "$T/g.sym" | wc -l) &&
+	echo "$jit JIT samples, $dear in dear_loop" &&
+	# kernel samples (interrupts) in the loops have these callers too
+	near() { [ "$1" -ge $(($2 * 99 / 100)) ] && [ "$1" -le $(($2 * 103 / 100 + 2)) ]; } &&
+	d=$(awk -v l="$dear_call" "\$1 == \"call\" && \$6 == \"hot_entry\" && \$8 == l && \$11 == \"dear_loop\" { print \$2 }" "$T/g.agg") &&
+	near "$d" "$dear" &&
+	grep -q "^call [0-9]* [0-9.]* jit jit:1 hot_entry [^ ]*/hot.c $cheap_call jit jit:1 cheap_loop$" "$T/g.agg" &&
+	n=$(awk -v l="$run_call" "\$1 == \"call\" && \$6 == \"run_hot\" && \$7 ~ /jitfixture.c$/ && \$8 == l && \$11 == \"hot_entry\" { print \$2 }" "$T/g.agg") &&
+	near "$n" "$jit" &&
+	grep -q "^line [0-9]* [0-9.]* $d [0-9.]* [^ ]*/hot.c $dear_call hot_entry$" "$T/g.agg"
+'
+
+test_expect 'pf-annotate: callers under each function, calls beside their lines' '
+	(cd "$TOP" && pf-annotate "$T/g.agg") >"$T/g.txt" && cat "$T/g.txt" &&
+	grep -A1 "^## .*hot.c, lines [0-9-]*, dear_loop (" "$T/g.txt" |
+		grep -q "^#   called from hot_entry (line $dear_call) [0-9.]*%$" &&
+	grep -A1 "^## .*hot.c, lines [0-9-]*, hot_entry (" "$T/g.txt" |
+		grep -q "^#   called from run_hot in jitfixture [0-9.]*%$" &&
+	grep -q "return dear_loop(n, x);   total [0-9.]*%  <- calls dear_loop()$" "$T/g.txt" &&
+	grep -q "x = cheap_loop(n, x);   total [0-9.]*%  <- calls cheap_loop()$" "$T/g.txt"
+'
+
+test_expect 'pf-aggregate: function totals with callees (-g function)' '
+	pf-aggregate -g function "$T/g.sym" >"$T/gf.agg" &&
+	jit=$(awk "\$1 == \"sample\" && \$7 == \"jit\"" "$T/g.sym" | wc -l) &&
+	h=$(awk "\$1 == \"function\" && \$8 == \"hot_entry\" { print \$4 }" "$T/gf.agg") &&
+	[ "$h" -ge "$jit" ] && [ "$h" -le $((jit + jit / 20)) ] &&
+	# run_hot also calls clock_gettime: a sample or two more
+	n=$(awk "\$1 == \"function\" && \$6 == \"native\" && \$8 == \"run_hot\" { print \$4 }" "$T/gf.agg") &&
+	[ "$n" -ge "$jit" ] && [ "$n" -le $((jit + jit / 20)) ]
+'
+
+test_expect 'pf-aggregate: a sample naming an unknown STACK counts, without callers' '
+	awk "\$1 == \"stack\" { next } { print }" "$T/g.sym" >"$T/nostack.sym" &&
+	test_must_fail 1 pf-aggregate "$T/nostack.sym" >"$T/nostack.agg" 2>"$T/nostack.err" &&
+	grep -q "line [0-9]*: sample names a STACK no stack record gave" "$T/nostack.err" &&
+	[ "$(awk "\$1 == \"total\" { print \$2 }" "$T/nostack.agg")" -eq "$(grep -c "^sample" "$T/g.sym")" ] &&
+	! grep -q "^call " "$T/nostack.agg"
+'
+
+test_expect 'pf-aggregate: bad stack records are warned about, the rest counted' '
+	{ sed -n "1,/^stack/p" "$T/g.sym" | sed "\$d"
+	  echo "stack 999999 1 999998 7f jit jit:1 f - 0 -"
+	  echo "stack 1 1 0 7f jit"
+	  sed -n "/^stack/,\$p" "$T/g.sym"; } >"$T/badst.sym" &&
+	test_must_fail 1 pf-aggregate "$T/badst.sym" >"$T/badst.agg" 2>"$T/badst.err" &&
+	cat "$T/badst.err" &&
+	grep -q "line [0-9]*: stack record with a taken ID, an unknown PARENT" "$T/badst.err" &&
+	grep -q "line [0-9]*: bad stack record" "$T/badst.err" &&
+	grep "^call " "$T/g.agg" >"$T/calls.want" && grep "^call " "$T/badst.agg" >"$T/calls.got" &&
+	test_cmp "$T/calls.want" "$T/calls.got"
+'
+
 test_expect 'an object with .eh_frame, as LLVM writes, unwinds the same' '
 	cc -O1 -g -fno-pic -fasynchronous-unwind-tables -c -o "$T/hot-eh.o" "$hot" &&
 	readelf -SW "$T/hot-eh.o" | grep -q " \.eh_frame " &&

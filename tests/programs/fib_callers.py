@@ -1,0 +1,42 @@
+"""A recursive function called from two places, three times as often
+from one as from the other: with call stacks, the time in fib splits
+3:1 between the two call sites (issue 10)."""
+import sys
+import time
+
+from numba import njit
+
+
+@njit
+def fib(n):
+    if n < 2:
+        return n
+    return fib(n - 1) + fib(n - 2)  # RECURSE
+
+
+@njit
+def three(k):
+    s = 0
+    for i in range(3):
+        s += fib(k + i - i)  # THREE
+    return s
+
+
+@njit
+def one(k):
+    return fib(k)  # ONE
+
+
+def main():
+    seconds = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
+    three(2)
+    one(2)
+    t0 = time.perf_counter()
+    total = 0
+    while time.perf_counter() - t0 < seconds:
+        total += three(21) + one(21)
+    print(f"done {total}")
+
+
+if __name__ == "__main__":
+    main()
