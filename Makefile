@@ -15,6 +15,7 @@ DW_LIBS = $(shell $(PKG_CONFIG) --libs libdw libelf 2>/dev/null)
 ELF_LIBS = $(shell $(PKG_CONFIG) --libs libelf 2>/dev/null)
 CS_CFLAGS = $(shell $(PKG_CONFIG) --cflags capstone 2>/dev/null)
 CS_LIBS = $(shell $(PKG_CONFIG) --libs capstone 2>/dev/null)
+Z_LIBS = $(shell $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz)
 PROVE ?= prove
 
 TOOLS = record/pf-record symbolize/pf-symbolize aggregate/pf-aggregate \
@@ -44,7 +45,7 @@ record/pf-record: $(patsubst %.c,%.o,$(wildcard record/*.c)) $(COMMON_LIB)
 symbolize/pf-symbolize: $(patsubst %.c,%.o,$(wildcard symbolize/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(DW_LIBS) $(CS_LIBS) -lstdc++
 aggregate/pf-aggregate: $(patsubst %.c,%.o,$(wildcard aggregate/*.c)) $(COMMON_LIB)
-	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^
+	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(Z_LIBS)
 annotate/pf-annotate: $(patsubst %.c,%.o,$(wildcard annotate/*.c)) $(COMMON_LIB)
 	$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CS_LIBS)
 
@@ -74,7 +75,11 @@ bench/busy: bench/busy.c
 deps:
 	@sh scripts/deps.sh
 
-check: deps all $(UNIT_TESTS) $(FIXTURES) bench/synth
+# The tests also need go (go tool pprof reads their pprof profiles).
+test-deps:
+	@sh scripts/deps.sh --tests
+
+check: test-deps all $(UNIT_TESTS) $(FIXTURES) bench/synth
 	PROVE='$(PROVE)' sh tests/run.sh
 
 demo: deps all
@@ -93,7 +98,7 @@ clean:
 	rm -f $(TOOLS) */*.o $(COMMON_LIB) tests/unit/*.o $(UNIT_TESTS) $(FIXTURES) bench/synth
 	rm -rf tests/out
 
-.PHONY: all deps check demo bench install clean
+.PHONY: all deps test-deps check demo bench install clean
 
 # The whole test suite on ASan + UBSan builds (rebuilds everything).
 SANITIZE = -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined

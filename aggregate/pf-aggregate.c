@@ -19,16 +19,23 @@
 #include "counter.h"
 #include "insns.h"
 #include "escape.h"
+#include "folded.h"
 #include "lineio.h"
 #include "lineless.h"
 #include "objects.h"
+#include "paths.h"
+#include "pprof.h"
 #include "record.h"
 #include "stacks.h"
 #include "util.h"
 
 #include <getopt.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* What pf-aggregate writes (-f). */
+enum { FORMAT_PF, FORMAT_FOLDED, FORMAT_PPROF };
 
 enum {
 	GROUP_LINE = 1,
@@ -44,6 +51,8 @@ enum {
 
 struct aggregate {
 	unsigned groups;
+	int format;			/* FORMAT_*: -f */
+	struct path_table paths;	/* -f folded, pprof: whole stacks */
 	struct line_reader lr;
 	int per_thread;			/* -T: threadline records */
 	struct counter_table lines, callsites, functions, threads;
@@ -52,6 +61,9 @@ struct aggregate {
 	struct counter_table functotals; /* with stacks: FILE FUNCTION */
 	struct stack_table stacks;	/* caller frames (pf-record -g) */
 	int stacks_meta;		/* the input says meta stacks */
+	uint64_t frequency;		/* meta frequency, or 0 */
+	char *command;			/* meta command, decoded, or NULL */
+	uint64_t first_time, last_time;	/* of the samples */
 	struct object_table objects;	/* JIT objects */
 	struct compiling_table compiling;	/* Numba's compiler at work */
 	struct insn_table insns;	/* samples per instruction */
@@ -65,7 +77,7 @@ struct aggregate {
 };
 
 static const char usage_text[] =
-	"usage: pf-aggregate [-T] [-g line|function|thread[,...]] [FILE]\n";
+	"usage: pf-aggregate [-T] [-g line|function|thread[,...]] [-f pf|folded|pprof] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -82,7 +94,14 @@ static PF_NORETURN void usage(int code)
 		      "                    instruction, insn), insn alone, function; repeat\n"
 		      "                    or separate with commas (thread records are\n"
 		      "                    always written, -g thread is accepted)\n"
-		      "  -T, --per-thread  also count the lines of each thread (threadline)\n"
+		      "  -T, --per-thread  also count the lines of each thread (threadline);\n"
+		      "                    with -f folded or pprof, root the stacks at their\n"
+		      "                    thread\n"
+		      "  -f, --format=FMT  pf (the default: a pf-aggregate stream), folded\n"
+		      "                    (a line per stack, for flamegraph.pl, inferno,\n"
+		      "                    speedscope) or pprof (a gzipped profile.proto,\n"
+		      "                    for go tool pprof); without call stacks the\n"
+		      "                    stack is the inline chain\n"
 		      "  -h, --help        show this help and exit\n"
 		      "  -V, --version     show the version and exit\n"
 		      "\n"
@@ -514,6 +533,13 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 		count_functotals(ag, s, chain_nr, frame);
 	if (frame)
 		count_stack(ag, s, chain_nr, frame);
+	if (ag->format != FORMAT_PF) {
+		path_table_count(&ag->paths, s, ag->chain, chain_nr, frame);
+		if (!ag->first_time || s->raw.time < ag->first_time)
+			ag->first_time = s->raw.time;
+		if (s->raw.time > ag->last_time)
+			ag->last_time = s->raw.time;
+	}
 }
 
 static void do_sample(struct aggregate *ag, char **f, size_t n)
@@ -623,9 +649,13 @@ static void do_compile(struct aggregate *ag, char **f, size_t n)
 		bad_line(ag, "compile record out of order for its thread");
 }
 
-/* Copy a record out unchanged. */
+/* Copy a record out unchanged (into a pf-aggregate stream only). */
+static int copying = 1;
+
 static void copy_line(const struct line_reader *lr)
 {
+	if (!copying)
+		return;
 	fwrite(lr->buf, 1, lr->len, stdout);
 	putchar('\n');
 }
@@ -651,6 +681,31 @@ static void do_copied(struct aggregate *ag, int is_exit)
 	for (size_t i = 1; i < n; i++)
 		f[i][-1] = ' ';
 	copy_line(&ag->lr);
+}
+
+/* meta command ARG...: the arguments decoded, joined by spaces. */
+static void keep_command(struct aggregate *ag, const char *args)
+{
+	char *copy = xstrdup(args), *arg, *next, *decoded;
+	size_t len = 0, alloc = 0;
+
+	free(ag->command);
+	ag->command = NULL;
+	for (arg = copy; arg; arg = next) {
+		next = strchr(arg, ' ');
+		if (next)
+			*next++ = '\0';
+		if (unescape_field(arg, &decoded))
+			decoded = arg;
+		if (!decoded)
+			decoded = "-";
+		ALLOC_GROW(ag->command, len + strlen(decoded) + 2, alloc);
+		if (len)
+			ag->command[len++] = ' ';
+		strcpy(ag->command + len, decoded);
+		len += strlen(decoded);
+	}
+	free(copy);
 }
 
 static int is_kind(const char *line, size_t len, const char *kind)
@@ -709,6 +764,11 @@ static void process_line(struct aggregate *ag)
 	if (is_kind(lr->buf, kind_len, "meta")) {
 		if (!strncmp(lr->buf, "meta stacks ", 12))
 			ag->stacks_meta = 1;
+		if (!strncmp(lr->buf, "meta frequency ", 15) &&
+		    parse_u64(lr->buf + 15, 10, 1, UINT32_MAX, &ag->frequency))
+			ag->frequency = 0;
+		if (!strncmp(lr->buf, "meta command ", 13))
+			keep_command(ag, lr->buf + 13);
 		do_copied(ag, 0);
 	}
 	else if (is_kind(lr->buf, kind_len, "exit"))
@@ -914,11 +974,35 @@ static void print_results(struct aggregate *ag)
 	free(nolines);
 }
 
+static const char *thread_name(void *arg, uint32_t pid, uint32_t tid)
+{
+	struct aggregate *ag = arg;
+	struct counter_key k;
+
+	memset(&k, 0, sizeof(k));
+	k.n2 = pid;
+	k.n3 = tid;
+	return counter_get(&ag->threads, &k)->s2;
+}
+
+static void write_pprof_or_die(struct aggregate *ag)
+{
+	struct pprof_info info;
+
+	info.period_ns = ag->frequency ? 1000000000u / ag->frequency : 0;
+	info.duration_ns = ag->last_time - ag->first_time;
+	info.comment = ag->command;
+	if (write_pprof(stdout, &ag->paths, &ag->stacks, &info, thread_name,
+			ag))
+		die(EXIT_FATAL, "cannot write the pprof profile:");
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "group", required_argument, NULL, 'g' },
 		{ "per-thread", no_argument, NULL, 'T' },
+		{ "format", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -930,13 +1014,26 @@ int main(int argc, char **argv)
 
 	progname = "pf-aggregate";
 	memset(&ag, 0, sizeof(ag));
-	while ((opt = getopt_long(argc, argv, "g:ThV", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "g:Tf:hV", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'g':
 			ag.groups |= parse_groups(optarg);
 			break;
 		case 'T':
 			ag.per_thread = 1;
+			break;
+		case 'f':
+			if (!strcmp(optarg, "pf"))
+				ag.format = FORMAT_PF;
+			else if (!strcmp(optarg, "folded"))
+				ag.format = FORMAT_FOLDED;
+			else if (!strcmp(optarg, "pprof"))
+				ag.format = FORMAT_PPROF;
+			else {
+				warn("unknown format '%s' (expected pf, folded or pprof)",
+				     optarg);
+				usage(EXIT_USAGE);
+			}
 			break;
 		case 'h':
 			usage(0);
@@ -968,12 +1065,24 @@ int main(int argc, char **argv)
 	insn_table_init(&ag.insns);
 	lineless_init(&ag.placed);
 
+	/* pprof's samples carry their thread as labels. */
+	path_table_init(&ag.paths, ag.per_thread || ag.format == FORMAT_PPROF);
+	if (ag.format == FORMAT_PPROF && isatty(STDOUT_FILENO))
+		die(EXIT_USAGE, "a pprof profile is binary: redirect it to a "
+			       "file (pf-aggregate -f pprof prof.sym > prof.pb.gz)");
+	copying = ag.format == FORMAT_PF;
 	line_reader_init(&ag.lr, fp, path);
 	expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
-	write_header(stdout, PF_FORMAT_AGGREGATE);
+	if (ag.format == FORMAT_PF)
+		write_header(stdout, PF_FORMAT_AGGREGATE);
 	while (line_read(&ag.lr))
 		process_line(&ag);
-	print_results(&ag);
+	if (ag.format == FORMAT_PF)
+		print_results(&ag);
+	else if (ag.format == FORMAT_FOLDED)
+		write_folded(stdout, &ag.paths, &ag.stacks, thread_name, &ag);
+	else
+		write_pprof_or_die(&ag);
 
 	line_reader_release(&ag.lr);
 	input_close(fp);
@@ -990,6 +1099,8 @@ int main(int argc, char **argv)
 	compiling_release(&ag.compiling);
 	insn_table_release(&ag.insns);
 	lineless_release(&ag.placed);
+	path_table_release(&ag.paths);
+	free(ag.command);
 	free(ag.chain);
 	close_stdout();
 	if (ag.bad_lines) {

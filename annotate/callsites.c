@@ -72,14 +72,15 @@ void callsite_index_init(struct callsite_index *x, const struct profile *p)
 		x->items[i] = (struct callsite_entry){ c->file, c->caller,
 						       c->callee, c->line,
 						       c->total, 0, KIND_JIT,
-						       NULL, KIND_JIT };
+						       NULL, KIND_JIT, NULL };
 	}
 	for (i = 0; i < p->calls_nr; i++) {
 		const struct call_count *c = &p->calls[i];
 
 		x->items[p->callsites_nr + i] = (struct callsite_entry){
 			c->file, c->caller, c->callee, c->line, c->total, 1,
-			c->kind, c->object, c->callee_kind };
+			c->kind, c->object, c->callee_kind,
+			c->callee_object };
 	}
 	qsort(x->items, all, sizeof(*x->items), cmp_call);
 	for (i = 0; i < all; i++) {
@@ -130,7 +131,7 @@ const struct callsite_entry *callsite_find(const struct callsite_index *x,
 					   const char *caller, size_t *nr)
 {
 	struct callsite_entry key = { file, caller, NULL, line, 0, 0, KIND_JIT,
-				      NULL, KIND_JIT };
+				      NULL, KIND_JIT, NULL };
 	size_t lo = 0, hi = x->nr, end;
 
 	/* The first entry not before the site. */

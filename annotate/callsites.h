@@ -25,6 +25,7 @@ struct callsite_entry {
 	enum sample_kind caller_kind;	/* of a call record */
 	const char *caller_object;
 	enum sample_kind callee_kind;
+	const char *callee_object;	/* of a call record */
 };
 
 struct callsite_index {

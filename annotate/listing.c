@@ -23,6 +23,7 @@ struct function_group {
 struct file_group {
 	const char *file;
 	uint64_t self, total;
+	uint64_t top;		/* the largest total of its functions */
 	size_t first, nr;
 };
 
@@ -51,11 +52,21 @@ static int cmp_line_count(const void *pa, const void *pb)
 	return (a->line > b->line) - (a->line < b->line);
 }
 
+/*
+ * With call stacks, functions and files come by their total: the
+ * caller whose loop the time went through first (the user's, which
+ * calls the library code where the time is), then its callees.
+ * Without, by the time in their own code.
+ */
+static int by_total;
+
 static int cmp_function_group(const void *pa, const void *pb)
 {
 	const struct function_group *a = pa, *b = pb;
 	int r;
 
+	if (by_total && (r = cmp_u64_desc(a->total, b->total)))
+		return r;
 	if ((r = cmp_u64_desc(a->self, b->self)) ||
 	    (r = cmp_u64_desc(a->total, b->total)))
 		return r;
@@ -67,6 +78,8 @@ static int cmp_file_group(const void *pa, const void *pb)
 	const struct file_group *a = pa, *b = pb;
 	int r;
 
+	if (by_total && (r = cmp_u64_desc(a->top, b->top)))
+		return r;
 	if ((r = cmp_u64_desc(a->self, b->self)) ||
 	    (r = cmp_u64_desc(a->total, b->total)))
 		return r;
@@ -151,6 +164,8 @@ static struct file_group *group_files(struct function_group *funcs,
 		f->nr++;
 		f->self += funcs[i].self;
 		f->total += funcs[i].total;
+		if (funcs[i].total > f->top)
+			f->top = funcs[i].total;
 	}
 	for (i = 0; i < nr; i++)
 		qsort(funcs + g[i].first, g[i].nr, sizeof(*funcs),
@@ -205,6 +220,13 @@ static char *share(const struct listing *l, char *buf, size_t size,
 	return buf;
 }
 
+static const char *base_name(const char *path)
+{
+	const char *slash = path ? strrchr(path, '/') : NULL;
+
+	return slash ? slash + 1 : path ? path : "-";
+}
+
 /*
  * "  <- inlined f(), g(); calls h()": the functions inlined at c, then
  * those called there (with call stacks), biggest first.
@@ -238,6 +260,8 @@ static void print_inlined(const struct listing *l,
 			fputs(", ", stdout);
 		if (k && e[i].callee_kind == KIND_KERNEL)
 			fputs("the kernel", stdout);	/* page faults, ... */
+		else if (k && !e[i].callee && e[i].callee_object)
+			printf("[%s]", base_name(e[i].callee_object));
 		else
 			printf("%s%s", e[i].callee ? e[i].callee :
 						     "(unknown function)",
@@ -299,13 +323,6 @@ static void print_function_name(const char *name)
 		return;
 	}
 	printf("%.*s...)", NAME_WIDTH - 4, name);
-}
-
-static const char *base_name(const char *path)
-{
-	const char *slash = path ? strrchr(path, '/') : NULL;
-
-	return slash ? slash + 1 : path ? path : "-";
 }
 
 /*
@@ -520,6 +537,7 @@ size_t print_listing(const struct listing_input *in,
 	l.pwd = logical_cwd(l.cwd);
 	lines = sort_lines(in->lines, &lines_nr);
 	funcs = group_functions(lines, lines_nr, &funcs_nr);
+	by_total = in->functotals_nr > 0;
 	/* With call stacks a function's total is its own record's. */
 	for (i = 0; i < funcs_nr; i++)
 		for (j = 0; j < in->functotals_nr; j++)

@@ -4,8 +4,10 @@
 # `make check` and `make demo`) from the top of the tree.
 #
 # Needed: a C compiler (cc) with libc headers, make, pkg-config, libdw,
-# libelf and capstone (through pkg-config), prove (perl), and numba for
-# some Python 3 ($PF_PYTHON, python3 on PATH or /usr/bin/python3).
+# libelf, capstone and zlib (through pkg-config), prove (perl), and numba
+# for some Python 3 ($PF_PYTHON, python3 on PATH or /usr/bin/python3);
+# with --tests (make check) also go (the tests read pprof profiles with
+# go tool pprof).
 # Optional: gdb, for tests/0100-fixture-gdb.t.
 #
 # Prints nothing when everything is there.  Otherwise installs the
@@ -14,6 +16,8 @@
 
 set -u
 
+for_tests=0	# --tests: also what only the tests need
+[ "${1:-}" = "--tests" ] && for_tests=1
 missing=""	# Debian packages, each once
 what=""		# the failed checks, for the message
 
@@ -61,7 +65,11 @@ check() {
 	devlib libdw libdw-dev
 	devlib libelf libelf-dev
 	devlib capstone libcapstone-dev
+	devlib zlib zlib1g-dev
 	have prove || need perl "prove (perl)"
+	if [ "$for_tests" = 1 ]; then
+		have go || need golang-go "go (go tool pprof, for the tests)"
+	fi
 	if ! numba_python; then
 		need python3-numba "numba for python3 (/usr/bin/python3 -c 'import numba')"
 		need python3-numpy "numpy"

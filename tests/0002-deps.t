@@ -18,7 +18,7 @@ CAT=$(command -v cat)
 stubs() {
 	rm -rf "${T:?}/bin" "${S:?}"
 	mkdir -p "$T/bin" "$S"
-	for c in cc make prove python3 gdb true; do
+	for c in cc make prove python3 gdb go true; do
 		printf '#!/bin/sh\nexit 0\n' >"$T/bin/$c"
 	done
 	cat >"$T/bin/pkg-config" <<STUB
@@ -66,7 +66,7 @@ deps() {
 	mkdir -p "$T/scripts"
 	cp "$DEPS" "$T/scripts/deps.sh"
 	printf '#!/bin/sh\n! test -e "%s/no-numba"\n' "$S" >"$T/scripts/numba-python"
-	PATH=$T/bin PF_PYTHON='' /bin/sh "$T/scripts/deps.sh" >"$T/out" 2>"$T/err"
+	PATH=$T/bin PF_PYTHON='' /bin/sh "$T/scripts/deps.sh" "$@" >"$T/out" 2>"$T/err"
 }
 
 cd "$T" || exit 1
@@ -96,6 +96,15 @@ test_expect 'each missing check maps to its package, each package once' '
 		"$T/bin/prove" && touch "$S/missing-libdw" "$S/missing-libelf" &&
 	test_must_fail 1 deps && cat err &&
 	grep -Fx "    sudo apt-get install -y build-essential libdw-dev libelf-dev perl" err
+'
+test_expect 'no go: make deps does not mind, make check (--tests) asks for it' '
+	stubs && echo 1000 >"$S/uid" && rm "$T/bin/go" && deps && ! test -s err &&
+	test_must_fail 1 deps --tests && cat err &&
+	grep -Fx "    sudo apt-get install -y golang-go" err
+'
+test_expect 'no zlib: asks for zlib1g-dev' '
+	stubs && echo 1000 >"$S/uid" && touch "$S/missing-zlib" &&
+	test_must_fail 1 deps && grep -Fx "    sudo apt-get install -y zlib1g-dev" err
 '
 test_expect 'a compiler that cannot build asks for build-essential' '
 	stubs && echo 1000 >"$S/uid" &&

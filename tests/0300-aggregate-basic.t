@@ -7,7 +7,7 @@ D=$TOP/tests/data
 
 test_expect '--help prints the synopsis to stdout and exits 0' '
 	pf-aggregate --help >"$T/help" &&
-	grep "^usage: pf-aggregate \[-T\] \[-g line|function|thread\[,...\]\] \[FILE\]$" "$T/help" &&
+	grep "^usage: pf-aggregate \[-T\] \[-g line|function|thread\[,...\]\] \[-f pf|folded|pprof\] \[FILE\]$" "$T/help" &&
 	grep "^Exit status" "$T/help"
 '
 

@@ -168,4 +168,54 @@ test_expect 'pf-symbolize: a STACK field is read only in a stream that says meta
 	awk "\$1 == \"sample\" && NF != 13 { bad++ } END { exit bad > 0 }" "$T/g.sym"
 '
 
+test_expect 'folded stacks: outermost first, one line per stack, the counts add up' '
+	pf-aggregate -f folded "$T/g.sym" >"$T/g.folded" && cat "$T/g.folded" &&
+	! grep -v "^[^ ;][^;]*\(;[^;]*\)* [1-9][0-9]*$" "$T/g.folded" &&
+	! grep -q "^# pf-aggregate\|;;" "$T/g.folded" &&
+	[ "$(awk "{ n += \$NF } END { print n }" "$T/g.folded")" -eq "$(grep -c "^sample" "$T/g.sym")" ] &&
+	grep -q "^_start (jitfixture);.*;main (jitfixture.c:[0-9]*);run_hot (jitfixture.c:$run_call);hot_entry (hot.c:$dear_call);dear_loop (hot.c:[0-9]*);mix (hot.c:[0-9]*) [0-9]*$" "$T/g.folded" &&
+	[ "$(cut -d" " -f1-$(($(head -1 "$T/g.folded" | wc -w) - 1)) "$T/g.folded" | sort | uniq -d | wc -l)" -eq 0 ] &&
+	LC_ALL=C sort -c "$T/g.folded"
+'
+
+test_expect 'folded stacks with -T are rooted at their thread' '
+	pf-aggregate -T -f folded "$T/t.sym" >"$T/t.folded" &&
+	[ "$(cut -d";" -f1 "$T/t.folded" | sort -u | grep -c "^jitfixture \[tid [0-9]*\]$")" -ge 3 ] &&
+	! grep -v "^jitfixture \[tid [0-9]*\];" "$T/t.folded"
+'
+
+test_expect 'folded stacks without -g: the inline chain is the stack' '
+	pf-symbolize "$T/n.rec" >"$T/n.sym" &&
+	pf-aggregate -f folded "$T/n.sym" >"$T/n.folded" && cat "$T/n.folded" &&
+	grep -q "^dear_loop (hot.c:[0-9]*);mix (hot.c:[0-9]*) [0-9]*$" "$T/n.folded" &&
+	! grep -q "_start\|hot_entry (hot.c:" "$T/n.folded"
+'
+
+test_expect 'pprof: go tool pprof reads it, with callers, inlining and threads' '
+	command -v go >/dev/null || { echo "go is not installed (apt-get install golang-go)"; exit 1; } &&
+	pf-aggregate -f pprof "$T/g.sym" >"$T/g.pb.gz" &&
+	gzip -t "$T/g.pb.gz" &&
+	(cd "$TOP" && go tool pprof -traces "$T/g.pb.gz") >"$T/g.traces" 2>"$T/g.pprof-err" &&
+	cat "$T/g.pprof-err" && ! grep -v "^Main binary filename not available" "$T/g.pprof-err" | grep -q . &&
+	awk "/^ +[0-9.]+m?s +mix \(inline\)$/ { m = 1; next }
+	     m == 1 && /^ +dear_loop$/ { m = 2; next } m == 2 && /^ +hot_entry$/ { m = 3; next }
+	     m == 3 && /^ +run_hot$/ { ok = 1 } { m = 0 } END { exit !ok }" "$T/g.traces" &&
+	grep -q "^ *thread: *jitfixture$" "$T/g.traces" &&
+	(cd "$TOP" && go tool pprof -top "$T/g.pb.gz") >"$T/g.top" 2>/dev/null &&
+	grep -q "^File: jitfixture$" "$T/g.top" &&
+	grep -q "Total samples = $(grep -c "^sample" "$T/g.sym")ms" "$T/g.top" || grep -q "Total samples = [0-9.]*s" "$T/g.top"
+'
+
+test_expect 'pprof: -list shows the source lines with their samples' '
+	(cd "$TOP" && go tool pprof -list "^dear_loop$" "$T/g.pb.gz") >"$T/g.list" 2>&1 && cat "$T/g.list" &&
+	grep -q "ROUTINE =* dear_loop in .*hot.c" "$T/g.list" &&
+	# DEAR is all inlined mix: no time of its own (.), all of it cum
+	grep -q "^ *\. *[0-9.]*m\?s *$(grep -n "DEAR \*/" "$hot" | cut -d: -f1):.*DEAR" "$T/g.list"
+'
+
+test_expect 'a bad -f value is a usage error' '
+	test_must_fail 64 pf-aggregate -f svg "$T/g.sym" 2>"$T/f.err" &&
+	grep -q "unknown format .svg." "$T/f.err"
+'
+
 done_testing

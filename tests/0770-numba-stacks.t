@@ -57,6 +57,26 @@ test_expect 'pf-annotate: the totals at the two call sites split 3:1' '
 	! grep "total [0-9][0-9][0-9]" "$T/f.txt"
 '
 
+test_expect 'folded stacks: the samples under the two call sites split 3:1' '
+	pf-aggregate -f folded "$T/f.sym" >"$T/f.folded" &&
+	a=$(awk -v p="three (fib_callers.py:$three);" "index(\$0, p) { n += \$NF } END { print n + 0 }" "$T/f.folded") &&
+	b=$(awk -v p="one (fib_callers.py:$one);" "index(\$0, p) { n += \$NF } END { print n + 0 }" "$T/f.folded") &&
+	share_ok "$a" "$b" &&
+	grep -q "^_start (python3[.0-9]*);.*;fib (fib_callers.py:[0-9]*) [0-9]*$" "$T/f.folded"
+'
+
+test_expect 'pprof: go tool pprof -top -cum splits them 3:1, -list shows the lines' '
+	command -v go >/dev/null || { echo "go is not installed (apt-get install golang-go)"; exit 1; } &&
+	pf-aggregate -f pprof "$T/f.sym" >"$T/f.pb.gz" &&
+	go tool pprof -unit ms -top -cum -nodecount 200 "$T/f.pb.gz" >"$T/f.top" 2>"$T/f.err" &&
+	! grep -q . "$T/f.err" &&
+	a=$(awk "\$NF == \"three\" { sub(/ms/, \"\", \$4); print \$4 }" "$T/f.top") &&
+	b=$(awk "\$NF == \"one\" { sub(/ms/, \"\", \$4); print \$4 }" "$T/f.top") &&
+	share_ok "$a" "$b" &&
+	go tool pprof -list "^three$" "$T/f.pb.gz" >"$T/f.list" 2>&1 && cat "$T/f.list" &&
+	grep -q "^ *[.0-9]*m\\?s\\? *[0-9.]*m\\?s *$three: .*# THREE$" "$T/f.list"
+'
+
 test_expect 'a line total never exceeds the samples' '
 	awk "\$1 == \"total\" { all = \$2 } \$1 == \"line\" || \$1 == \"call\" || \$1 == \"callsite\" { t = (\$1 == \"line\") ? \$4 : \$2; if (t > all) bad++ }
 	     END { exit bad > 0 || !all }" "$T/f.agg"
