@@ -216,3 +216,4 @@ times >"$W/times"  # not in $(...): a subshell has no children yet
 sh bench/symbolize.sh || fail symbolize "bench/symbolize.sh (exit status $?)"
 sh bench/stream.sh || fail stream "bench/stream.sh (exit status $?)"
 sh bench/cost.sh || fail cost "bench/cost.sh (exit status $?)"
+sh bench/stacks.sh || fail stacks "bench/stacks.sh (exit status $?)"

@@ -77,6 +77,24 @@ test_expect 'pprof: go tool pprof -top -cum splits them 3:1, -list shows the lin
 	grep -q "^ *[.0-9]*m\\?s\\? *[0-9.]*m\\?s *$three: .*# THREE$" "$T/f.list"
 '
 
+test_expect 'parallel=True: the worker threads unwind to clone3, the main thread to _start' '
+	NUMBA_NUM_THREADS=2 pf-record -q -g -F 1000 -o "$T/p.rec" -- "$py" "$TOP/tests/programs/prange.py" 1 >/dev/null &&
+	pf-symbolize --no-code "$T/p.rec" >"$T/p.sym" &&
+	pf-aggregate -T -f folded "$T/p.sym" >"$T/p.folded" &&
+	grep "kernel (prange.py:" "$T/p.folded" |
+		awk -F";" "{ n = \$NF; sub(/.* /, \"\", n); all += n; if (\$2 ~ /^(_start|clone3) /) whole += n
+			if (\$2 ~ /^clone3 /) workers += n }
+		END { print whole, \"of\", all, \"whole,\", workers, \"in workers\"; exit !(all > 500 && whole >= 0.95 * all && workers > 0.2 * all) }"
+'
+
+test_expect 'NumPy called from Python: its native frames unwind to _start' '
+	pf-record -q -g -F 1000 -o "$T/n.rec" -- "$py" -c "import numpy as np; a = np.random.default_rng(1).random(1000000); [np.sort(a) for _ in range(15)]" &&
+	pf-symbolize --no-code "$T/n.rec" >"$T/n.sym" &&
+	pf-aggregate -f folded "$T/n.sym" >"$T/n.folded" &&
+	grep "(_multiarray_umath[^;]*) [0-9]*$\|\[_multiarray_umath[^;]*\] [0-9]*$" "$T/n.folded" >"$T/n.numpy" &&
+	awk "{ n = \$NF; all += n; if (/^_start /) whole += n } END { print whole, \"of\", all; exit !(all > 200 && whole >= 0.95 * all) }" "$T/n.numpy"
+'
+
 test_expect 'a line total never exceeds the samples' '
 	awk "\$1 == \"total\" { all = \$2 } \$1 == \"line\" || \$1 == \"call\" || \$1 == \"callsite\" { t = (\$1 == \"line\") ? \$4 : \$2; if (t > all) bad++ }
 	     END { exit bad > 0 || !all }" "$T/f.agg"
