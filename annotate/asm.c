@@ -140,6 +140,7 @@ struct simd {
 	int fp_double;		/* that op works on doubles */
 	char scalar_names[3][32];	/* the first scalar mnemonics */
 	size_t scalar_names_nr;
+	uint64_t frame;		/* samples on the call's entry and exit */
 };
 
 static int starts(const char *s, const char *prefix)
@@ -242,6 +243,35 @@ static void classify(csh h, const cs_insn *in, struct simd *s)
 	}
 }
 
+/*
+ * Whether in builds or tears down the function's frame: pushes and pops
+ * of the registers it saves, moving the stack pointer by a constant,
+ * leave, ret.  The samples on them are what each call costs, apart from
+ * the work, and the code a compiler gives no source line often is just
+ * that: the epilogue after the last line, the prologue before the first.
+ * AT&T mnemonics carry a size suffix (pushq, retq).
+ */
+static int is_frame(const cs_insn *in)
+{
+	const char *m = in->mnemonic;
+	const cs_x86 *x = in->detail ? &in->detail->x86 : NULL;
+	int i;
+
+	if ((starts(m, "push") && !starts(m, "pushf")) ||
+	    (starts(m, "pop") && !starts(m, "popf") && !starts(m, "popcnt")) ||
+	    starts(m, "ret") || starts(m, "leave"))
+		return 1;
+	if (!x || (!starts(m, "add") && !starts(m, "sub") &&
+		   !starts(m, "lea")))
+		return 0;
+	/* add rsp, 0x18; lea rsp, [rbp - 0x28] (not lea rdi, [rsp + 8]). */
+	for (i = 0; i < x->op_count; i++)
+		if (x->operands[i].type == X86_OP_REG &&
+		    x->operands[i].reg == X86_REG_RSP)
+			return 1;
+	return 0;
+}
+
 static const char *reg_class(unsigned width)
 {
 	return width == 64 ? "zmm" : width == 32 ? "ymm" : "xmm";
@@ -295,6 +325,22 @@ static void print_share_text(const struct asm_view *v, uint64_t n)
 		printf("%.1f%%", v->opt.samples ? 100.0 * (double)n /
 						       (double)v->opt.samples
 						 : 0.0);
+}
+
+/*
+ * When most of a line's samples are on building and tearing down the
+ * frame (is_frame), say so: that time goes with the number of calls,
+ * not with the work the line does.
+ */
+static void print_frame_verdict(const struct asm_view *v,
+				const struct simd *s, uint64_t self)
+{
+	if (!s->frame || s->frame * 2 < self)
+		return;
+	printf("%*s |     [", v->opt.width, "");
+	print_share_text(v, s->frame);
+	puts(" on the call's entry and exit (registers saved and restored,"
+	     " the frame, ret): paid once per call]");
 }
 
 /* The line of the span of fn that holds addr, or 0. */
@@ -418,16 +464,23 @@ static size_t walk_block(struct asm_view *v, struct block *b, int print,
 			b->samples += samples;
 			if (samples > b->hottest)
 				b->hottest = samples;
-			if (s)
+			if (s) {
 				classify(v->cs_handle, in, s);
+				if (samples && is_frame(in))
+					s->frame += samples;
+			}
 			continue;
 		}
 		printf("%*s |   ", v->opt.width, "");
 		print_share(v, samples);
 		snprintf(offset, sizeof(offset), "+%" PRIx64, at - f->start);
-		printf(" %c %7s  %-7s ",
-		       is_hot(samples, line_self, hottest) ? '*' : ' ',
-		       offset, in->mnemonic);
+		printf(" %c %7s  %s", is_hot(samples, line_self, hottest)
+					? '*' : ' ', offset, in->mnemonic);
+		/* Operands from column 8, at least a space after; none
+		   after an instruction without them (ret). */
+		if (in->op_str[0])
+			printf("%*s", strlen(in->mnemonic) < 8
+				       ? (int)(8 - strlen(in->mnemonic)) : 1, "");
 		print_operands(v, b->fn, in, line);
 		putchar('\n');
 	}
@@ -484,6 +537,7 @@ size_t asm_print_line(struct asm_view *v, const char *file, uint32_t line,
 			hottest = b[i].hottest;
 	}
 	print_verdict(v, &s);
+	print_frame_verdict(v, &s, self);
 	for (i = 0; i < nb; i++) {
 		const struct code_function *f = &v->cs->fn[b[i].fn];
 

@@ -416,8 +416,9 @@ static void print_function_header(const struct listing *l,
 		printf(", total %s", share(l, buf, sizeof(buf), f->total, 0));
 	putchar(')');
 	if (f->noline_self)
-		printf(" (%s at no source line)",
-		       share(l, buf, sizeof(buf), f->noline_self, 0));
+		printf(" (%s at no source line%s)",
+		       share(l, buf, sizeof(buf), f->noline_self, 0),
+		       l->in->asm_hint ? ", --asm shows it" : "");
 	putchar('\n');
 	print_callers(l, f);
 }

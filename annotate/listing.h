@@ -37,12 +37,15 @@ struct listing_input {
 	struct asm_view *asm_view;	/* NULL: no instructions */
 	int asm_full;		/* instructions of every line, not only
 				   of those with samples */
+	int asm_hint;		/* no asm_view, but the stream has code
+				   records: point at --asm where it says
+				   more ("at no source line") */
 };
 
 /*
  * Print the listing of in->lines to stdout: each function's header
  * says how much of its time was at no source line (its LINE 0 record)
- * as "(P% at no source line)".  Also the functions without
+ * as "(P% at no source line)", and with asm_hint where --asm shows it.  Also the functions without
  * line tables as "## FUNCTION (no line table), P%" among the files by
  * their share, so that their time is shown too.  A line where calls
  * were inlined, and whose TOTAL is above its SELF, is marked with the

@@ -384,7 +384,7 @@ static void annotate_function(struct annotate *a)
 	unsigned char *selected = xcalloc(cs->fn_nr + 1, 1);
 	struct listing_input in = { NULL, 0, p->samples, &a->callsites,
 				    p->functotals, p->functotals_nr, NULL,
-				    0, NULL, 1 };
+				    0, NULL, 1, 0 };
 	struct listing_options opt = a->opt;
 	struct line_count *lines = NULL;
 	size_t i, j, nr = 0, alloc = 0, jit = 0, native = 0;
@@ -476,7 +476,7 @@ static void annotate_all(struct annotate *a)
 	struct listing_input in = { p->lines, p->lines_nr, p->samples,
 				    &a->callsites, p->functotals,
 				    p->functotals_nr, a->nolines,
-				    a->nolines_nr, NULL, 0 };
+				    a->nolines_nr, NULL, 0, 0 };
 	struct asm_view *view = a->asm_mode ? open_asm(a, NULL) : NULL;
 
 	if (lines_missing(a, p->lines_nr)) {
@@ -489,6 +489,7 @@ static void annotate_all(struct annotate *a)
 		puts("# --asm: the stream has no code records (pf-symbolize "
 		     "--no-code, or an older pf-symbolize)");
 	in.asm_view = view;
+	in.asm_hint = !view && p->code_seen;
 	print_hidden(a, print_listing(&in, &a->opt));
 	asm_view_free(view);
 }
@@ -498,7 +499,7 @@ static void annotate_thread(struct annotate *a, const struct thread_info *t,
 			    int any_pid)
 {
 	struct listing_input in = { NULL, 0, thread_samples(t),
-				    &a->callsites, NULL, 0, NULL, 0, NULL, 0 };
+				    &a->callsites, NULL, 0, NULL, 0, NULL, 0, 0 };
 	struct line_count *lines = thread_lines(&a->profile, t, any_pid,
 						&in.lines_nr);
 

@@ -430,6 +430,8 @@ static void process_line(struct reader *r)
 		do_compiling(r, f, n);
 	else if (!strcmp(f[0], "exit"))
 		do_exit(r, f, n);
+	else if (!strcmp(f[0], "code") && !r->profile->have_code)
+		r->profile->code_seen++;
 	else if (r->profile->have_code)
 		do_code(r, f, n);
 	/* Anything else (function, unknown kinds) is not shown. */

@@ -118,6 +118,7 @@ struct profile {
 	uint64_t exit_status;
 	uint64_t bad_lines;
 	int have_code;		/* code is read (want_code) */
+	uint64_t code_seen;	/* code records, read or not */
 	struct code_set code;	/* insn and code records, with want_code */
 };
 

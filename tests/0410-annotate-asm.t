@@ -54,7 +54,7 @@ test_expect '--function dear_loop: the whole function, lines without samples too
 test_expect 'the disassembly is objdump'"'"'s, instruction by instruction' '
 	for fn in cheap_loop dear_loop; do
 		(cd "$TOP" && pf-annotate --function $fn "$T/hot.agg") |
-			sed -n "s/^ *| *[0-9.%]* [* ] *+\([0-9a-f]*\)  \([a-z0-9]*\) .*/\1 \2/p" |
+			sed -n "s/^ *| *[0-9.%]* [* ] *+\([0-9a-f]*\)  \([a-z0-9]*\)\( .*\)\{0,1\}$/\1 \2/p" |
 			sort >got.$fn &&
 		start=$(nm hot.o | awk -v n=$fn "\$3 == n { print \$1 }") &&
 		objdump -d -M intel --no-show-raw-insn hot.o |
@@ -110,9 +110,47 @@ test_expect '--asm on a stream without code records says so; --function of no su
 	test_must_fail 1 pf-annotate --function nosuch hot.agg >/dev/null 2>nosuch.err &&
 	grep -q "function nosuch: no such function" nosuch.err
 '
+test_expect 'time at no source line points at --asm when the stream has the code' '
+	file=$(awk "\$1 == \"line\" && \$8 == \"dear_loop\" { print \$6; exit }" hot.agg) &&
+	test -n "$file" &&
+	{ cat hot.agg; echo "line 2 14.3 2 14.3 $file 0 dear_loop"; } >noline.agg &&
+	pf-annotate noline.agg >noline.out &&
+	grep -q "^## .*dear_loop .* (14.3% at no source line, --asm shows it)$" noline.out &&
+	{ cat nocode.agg; echo "line 2 14.3 2 14.3 $file 0 dear_loop"; } >noline2.agg &&
+	pf-annotate noline2.agg >noline2.out &&
+	grep -q "^## .*dear_loop .* (14.3% at no source line)$" noline2.out
+'
 test_expect '--asm with -t is a usage error; --asm=foo too' '
 	test_must_fail 64 pf-annotate --asm -t 7 hot.agg 2>/dev/null &&
 	test_must_fail 64 pf-annotate --asm=foo hot.agg 2>/dev/null
+'
+# The call's entry and exit: samples on hot_entry's pushes, pops and
+# ret are said to be what each call pays, where they are most of a
+# line's; not where the line's own instructions hold more.  Offsets from
+# objdump, so whatever code the compiler made.
+test_expect 'a line whose samples are on push, pop and ret is said to be the call'"'"'s entry and exit' '
+	objdump -d -M intel --no-show-raw-insn hot.o |
+		awk "/<hot_entry>:/ { on = 1; next } /^\$/ { on = 0 }
+		     on && /^ *[0-9a-f]+:/ { sub(/:/, \"\", \$1); print \$1, \$2 }" >entry.insns &&
+	cat entry.insns &&
+	pop=$(awk "\$2 == \"pop\" { print \$1; exit }" entry.insns) &&
+	ret=$(awk "\$2 == \"ret\" { print \$1; exit }" entry.insns) &&
+	push=$(awk "\$2 == \"push\" { print \$1; exit }" entry.insns) &&
+	other=$(awk "\$2 == \"mov\" { print \$1; exit }" entry.insns) &&
+	test -n "$pop" && test -n "$ret" && test -n "$push" && test -n "$other" &&
+	{ sed "/^sample /d" hot.rec
+	  samples 5 $pop; samples 2 $ret; samples 1 $other; } >frame.rec &&
+	pf-symbolize frame.rec | pf-aggregate >frame.agg &&
+	pf-annotate -n --function hot_entry frame.agg >frame.out &&
+	cat frame.out &&
+	grep -q "^ *| *\[7 on the call.s entry and exit (registers saved and restored, the frame, ret): paid once per call\]$" frame.out &&
+	test "$(grep -c "entry and exit" frame.out)" -eq 1 &&
+	{ sed "/^sample /d" hot.rec
+	  samples 1 $push; samples 3 $other; } >body.rec &&
+	pf-symbolize body.rec | pf-aggregate >body.agg &&
+	pf-annotate -n --asm body.agg >body.out &&
+	cat body.out && grep -q "^ *| *3 \* *+" body.out &&
+	! grep -q "entry and exit" body.out
 '
 # Native code: a function of a mapped file, from the file's bytes.
 test_expect '--function on a native function: its instructions from the mapped file' '

@@ -45,7 +45,7 @@ test_expect 'fib at no source line: its time, in its header' '
 	if [ "$n" -gt 0 ]; then
 		grep -q "^line $n [0-9.]* $n [0-9.]* $src 0 fib$" "$T/r.agg" &&
 		noline=$(awk -v n="$n" -v a="$all" "BEGIN { printf \"%.1f%%\", 100 * n / a }") &&
-		grep -x "## $src, lines [0-9-]*, fib ($share) ($noline at no source line)" "$T/r.txt"
+		grep -x "## $src, lines [0-9-]*, fib ($share) ($noline at no source line, --asm shows it)" "$T/r.txt"
 	else
 		grep -x "## $src, lines [0-9-]*, fib ($share)" "$T/r.txt"
 	fi &&
