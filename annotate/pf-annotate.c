@@ -105,14 +105,26 @@ static void print_losses(const struct profile *p)
 	puts(": shares may be skewed");
 }
 
-/* meta lines: how pf-record got line tables, when not the default. */
-static void print_lines_mode(const char *mode)
+/*
+ * meta lines: how pf-record got line tables, when not the default.
+ * nolines: JIT samples in code without line tables ("attached" is a
+ * guess from the process's environment: said only when borne out).
+ */
+static void print_lines_mode(const char *mode, uint64_t nolines)
 {
 	if (!mode || !*mode || !strcmp(mode, "numba-faithful"))
 		return;
 	if (!strcmp(mode, "none")) {
 		puts("# line tables: none (pf-record --no-lines): "
 		     "function-level profile");
+		return;
+	}
+	if (!strcmp(mode, "attached")) {
+		if (nolines)
+			puts("# line tables: none (pf-record -p on a process "
+			     "started without pf's shim; `python3 -m pf "
+			     "SCRIPT` starts one with them): function-level "
+			     "profile");
 		return;
 	}
 	if (!strcmp(mode, "numba-debuginfo")) {
@@ -176,6 +188,9 @@ static void print_nolines(const struct profile *p,
 	}
 	if (p->lines_mode && !strcmp(p->lines_mode, "none"))
 		why = " (recorded with pf-record --no-lines)";
+	else if (p->lines_mode && !strcmp(p->lines_mode, "attached"))
+		why = " (pf-record -p: the process was started without pf's "
+		      "shim)";
 	else if (wrapper && !user)
 		why = " (Numba's generated wrappers without line tables: code "
 		      "inlined into them lost its lines; pf's shim gives them "
@@ -242,7 +257,7 @@ static void print_header(const struct profile *p,
 			printf(" (exit status %" PRIu64 ")", p->exit_status);
 		putchar('\n');
 	}
-	print_lines_mode(p->lines_mode);
+	print_lines_mode(p->lines_mode, p->nolines);
 	print_nolines(p, nolines, nolines_nr, min_percent);
 	print_lineless(p, min_percent);
 }

@@ -62,6 +62,7 @@ struct jit_capture {
 	struct seen_entry *seen; /* open-addressing hash set */
 	size_t seen_nr, seen_alloc;
 	uint64_t next_id, errors;
+	uint64_t with_code, with_lines;	/* objects with code; and lines */
 	unsigned char *buf;
 	size_t buf_alloc;
 	struct unwinder *unwinder;
@@ -101,6 +102,13 @@ void jit_capture_totals(const struct jit_capture *jc, uint64_t *objects,
 	*objects = jc->next_id - 1;
 	*descriptors = jc->nwatch;
 	*errors = jc->errors;
+}
+
+void jit_capture_lines(const struct jit_capture *jc, uint64_t *with_code,
+		       uint64_t *with_lines)
+{
+	*with_code = jc->with_code;
+	*with_lines = jc->with_lines;
 }
 
 void jit_capture_check_file(struct jit_capture *jc, const char *path,
@@ -212,13 +220,22 @@ static void write_live_code(struct jit_capture *jc, pid_t tid, uint64_t id,
 	unsigned char chunk[CHUNK];
 	Elf *elf = elf_memory((char *)image, size);
 	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	int code = 0, lines = 0;
 
 	if (!elf)
 		return;
+	if (elf_getshdrstrndx(elf, &shstrndx))
+		shstrndx = 0;
 	while ((scn = elf_nextscn(elf, scn))) {
 		GElf_Shdr sh;
 		uint64_t off;
+		const char *name;
 
+		if (gelf_getshdr(scn, &sh) && shstrndx &&
+		    (name = elf_strptr(elf, shstrndx, sh.sh_name)) &&
+		    !strcmp(name, ".debug_line"))
+			lines = 1;
 		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS ||
 		    !(sh.sh_flags & SHF_EXECINSTR) ||
 		    !(sh.sh_flags & SHF_ALLOC) || !sh.sh_addr ||
@@ -237,7 +254,10 @@ static void write_live_code(struct jit_capture *jc, pid_t tid, uint64_t id,
 			base64_write(jc->out, chunk, n);
 			fputc('\n', jc->out);
 		}
+		code = 1;
 	}
+	jc->with_code += code;
+	jc->with_lines += code && lines;
 	elf_end(elf);
 }
 

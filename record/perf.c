@@ -6,6 +6,10 @@
  * with a ring buffer of its own (an inherited event cannot be mmapped
  * with cpu=-1).  The events start at the child's execve
  * (enable_on_exec) so pf-record's own set-up is never sampled.
+ *
+ * Attached to a running process (pf-record -p), each of its threads has
+ * events of its own, inherited by the threads it creates, and they all
+ * write to the first one's ring on each CPU (PERF_EVENT_IOC_SET_OUTPUT).
  */
 #include "recorder.h"
 #include "escape.h"
@@ -16,6 +20,7 @@
 #include <linux/perf_event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <time.h>
@@ -44,8 +49,13 @@ struct ring {
 };
 
 struct sampler {
-	struct ring *rings;
+	struct ring *rings;	/* one a CPU, in CPU order */
 	size_t nrings;
+	int ncpu;
+	size_t pages;		/* data pages of each ring */
+	int *extra;		/* -p: the events of the other threads,
+				   whose samples go to the rings */
+	size_t nextra, extra_alloc;
 	int kernel_included;
 	int stacks;		/* samples carry registers and stack */
 	unsigned char *scratch;	/* a record that wraps the buffer end */
@@ -76,8 +86,13 @@ static int perf_event_open(struct perf_event_attr *attr, pid_t pid, int cpu)
 			    PERF_FLAG_FD_CLOEXEC);
 }
 
+/*
+ * attach: the events of a running process's threads start at once;
+ * those of a command start at its execve.
+ */
 static void init_attr(struct perf_event_attr *attr,
-		      const struct perf_options *opt, int include_kernel)
+		      const struct perf_options *opt, int include_kernel,
+		      int attach)
 {
 	memset(attr, 0, sizeof(*attr));
 	attr->size = sizeof(*attr);
@@ -87,9 +102,9 @@ static void init_attr(struct perf_event_attr *attr,
 	attr->sample_period = 1000000000u / opt->frequency;
 	attr->sample_type = PERF_SAMPLE_IP | PERF_SAMPLE_TID |
 			    PERF_SAMPLE_TIME | PERF_SAMPLE_CPU;
-	attr->disabled = 1;
+	attr->disabled = !attach;
 	attr->inherit = 1;
-	attr->enable_on_exec = 1;
+	attr->enable_on_exec = !attach;
 	attr->exclude_kernel = !include_kernel;
 	attr->exclude_hv = 1;
 	attr->mmap = 1;
@@ -131,73 +146,152 @@ static int online_cpus(void)
 	return n > 0 ? (int)n : 1;
 }
 
-struct sampler *sampler_open(pid_t pid, const struct perf_options *opt)
+/*
+ * Open the event of thread (or process) tid on cpu, falling back to
+ * user addresses only where the kernel's are not permitted.  Dies with
+ * a clear message when sampling is not permitted at all; returns -1
+ * with errno ENODEV (CPU offline) or ESRCH (the thread is gone).
+ */
+static int open_event(struct sampler *s, const struct perf_options *opt,
+		      pid_t tid, int cpu, int attach)
+{
+	struct perf_event_attr attr;
+	int fd;
+
+	init_attr(&attr, opt, s->kernel_included, attach);
+	fd = perf_event_open(&attr, tid, cpu);
+	if (fd < 0 && s->kernel_included &&
+	    (errno == EACCES || errno == EPERM)) {
+		/* perf_event_paranoid >= 2 without privileges */
+		s->kernel_included = 0;
+		init_attr(&attr, opt, 0, attach);
+		fd = perf_event_open(&attr, tid, cpu);
+	}
+	if (fd >= 0 || errno == ENODEV || errno == ESRCH)
+		return fd;
+	if ((errno == EACCES || errno == EPERM) && attach)
+		die(EXIT_FATAL,
+		    "not permitted to sample process %d (it is another "
+		    "user's, or kernel.perf_event_paranoid is %d): run "
+		    "pf-record as its user or as root", (int)tid,
+		    perf_paranoid());
+	if (errno == EACCES || errno == EPERM)
+		die(EXIT_FATAL,
+		    "perf events are not permitted "
+		    "(kernel.perf_event_paranoid is %d); try: "
+		    "sudo sysctl kernel.perf_event_paranoid=2",
+		    perf_paranoid());
+	die(EXIT_FATAL, "perf_event_open cpu-clock on cpu %d:", cpu);
+	return -1;
+}
+
+static struct sampler *sampler_new(const struct perf_options *opt)
 {
 	struct sampler *s = xcalloc(1, sizeof(*s));
-	int ncpu = online_cpus(), cpu;
 	long page = sysconf(_SC_PAGESIZE);
-	size_t pages = RING_PAGES;
 
-	while (opt->stack_size && pages < RING_PAGES_MAX &&
-	       pages * (size_t)page <
+	s->pages = RING_PAGES;
+	while (opt->stack_size && s->pages < RING_PAGES_MAX &&
+	       s->pages * (size_t)page <
 		       RING_STACK_SAMPLES * ((size_t)opt->stack_size + 512))
-		pages *= 2;
-
-	s->rings = xcalloc((size_t)ncpu, sizeof(*s->rings));
+		s->pages *= 2;
+	s->ncpu = online_cpus();
+	s->rings = xcalloc((size_t)s->ncpu, sizeof(*s->rings));
 	s->kernel_included = opt->include_kernel;
 	s->stacks = opt->stack_size != 0;
-	for (cpu = 0; cpu < ncpu; cpu++) {
-		struct perf_event_attr attr;
-		struct ring *r = &s->rings[s->nrings];
-		size_t len;
-		void *p;
-		int fd;
+	s->scratch = xmalloc(65536);
+	return s;
+}
 
-		init_attr(&attr, opt, s->kernel_included);
-		fd = perf_event_open(&attr, pid, cpu);
-		if (fd < 0 && s->kernel_included &&
-		    (errno == EACCES || errno == EPERM)) {
-			/* perf_event_paranoid >= 2 without privileges */
-			s->kernel_included = 0;
-			init_attr(&attr, opt, 0);
-			fd = perf_event_open(&attr, pid, cpu);
-		}
-		if (fd < 0 && errno == ENODEV)
+/* Map fd's ring buffer as the ring of cpu. */
+static void add_ring(struct sampler *s, int fd, int cpu)
+{
+	struct ring *r = &s->rings[s->nrings];
+	long page = sysconf(_SC_PAGESIZE);
+	size_t len;
+	void *p;
+
+	for (;;) {
+		len = (s->pages + 1) * (size_t)page;
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+		if (p != MAP_FAILED || s->pages <= RING_PAGES ||
+		    (errno != EPERM && errno != ENOMEM))
+			break;
+		s->pages /= 2;	/* over the locked-memory limit */
+	}
+	if (p == MAP_FAILED)
+		die(EXIT_FATAL,
+		    "cannot map the ring buffer of cpu %d (try raising "
+		    "kernel.perf_event_mlock_kb):", cpu);
+	r->fd = fd;
+	r->cpu = cpu;
+	r->meta = p;
+	r->data = (unsigned char *)p + page;
+	r->size = s->pages * (size_t)page;
+	s->nrings++;
+}
+
+struct sampler *sampler_open(pid_t pid, const struct perf_options *opt)
+{
+	struct sampler *s = sampler_new(opt);
+	int cpu, fd;
+
+	for (cpu = 0; cpu < s->ncpu; cpu++) {
+		fd = open_event(s, opt, pid, cpu, 0);
+		if (fd < 0)
 			continue;	/* CPU not online */
-		if (fd < 0) {
-			if (errno == EACCES || errno == EPERM)
-				die(EXIT_FATAL,
-				    "perf events are not permitted "
-				    "(kernel.perf_event_paranoid is %d); try: "
-				    "sudo sysctl kernel.perf_event_paranoid=2",
-				    perf_paranoid());
-			die(EXIT_FATAL, "perf_event_open cpu-clock on cpu %d:",
-			    cpu);
-		}
-		for (;;) {
-			len = (pages + 1) * (size_t)page;
-			p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED,
-				 fd, 0);
-			if (p != MAP_FAILED || pages <= RING_PAGES ||
-			    (errno != EPERM && errno != ENOMEM))
-				break;
-			pages /= 2;	/* over the locked-memory limit */
-		}
-		if (p == MAP_FAILED)
-			die(EXIT_FATAL,
-			    "cannot map the ring buffer of cpu %d (try raising "
-			    "kernel.perf_event_mlock_kb):", cpu);
-		r->fd = fd;
-		r->cpu = cpu;
-		r->meta = p;
-		r->data = (unsigned char *)p + page;
-		r->size = pages * (size_t)page;
-		s->nrings++;
+		add_ring(s, fd, cpu);
 	}
 	if (s->nrings == 0)
 		die(EXIT_FATAL, "no CPU could be sampled");
-	s->scratch = xmalloc(65536);
 	return s;
+}
+
+/*
+ * The ring of cpu, or NULL.  Rings are made in CPU order, at most one
+ * a CPU.
+ */
+static struct ring *ring_of(struct sampler *s, int cpu)
+{
+	size_t i;
+
+	for (i = 0; i < s->nrings; i++)
+		if (s->rings[i].cpu == cpu)
+			return &s->rings[i];
+	return NULL;
+}
+
+int sampler_attach_thread(struct sampler *s, const struct perf_options *opt,
+			  pid_t tid)
+{
+	int cpu, fd, opened = 0;
+
+	for (cpu = 0; cpu < s->ncpu; cpu++) {
+		struct ring *r;
+
+		fd = open_event(s, opt, tid, cpu, 1);
+		if (fd < 0 && errno == ESRCH)
+			return opened ? 0 : -1;	/* it ended meanwhile */
+		if (fd < 0)
+			continue;	/* CPU not online */
+		opened = 1;
+		if (!(r = ring_of(s, cpu))) {
+			add_ring(s, fd, cpu);
+			continue;
+		}
+		/* The other threads' samples on cpu go to its one ring. */
+		if (ioctl(fd, PERF_EVENT_IOC_SET_OUTPUT, r->fd) < 0)
+			die(EXIT_FATAL, "cannot send thread %d's samples to "
+			    "the ring of cpu %d:", (int)tid, cpu);
+		ALLOC_GROW(s->extra, s->nextra + 1, s->extra_alloc);
+		s->extra[s->nextra++] = fd;
+	}
+	return opened ? 0 : -1;
+}
+
+struct sampler *sampler_attach(const struct perf_options *opt)
+{
+	return sampler_new(opt);
 }
 
 void sampler_free(struct sampler *s)
@@ -207,10 +301,13 @@ void sampler_free(struct sampler *s)
 
 	if (!s)
 		return;
+	for (i = 0; i < s->nextra; i++)
+		close(s->extra[i]);
 	for (i = 0; i < s->nrings; i++) {
 		munmap(s->rings[i].meta, s->rings[i].size + (size_t)page);
 		close(s->rings[i].fd);
 	}
+	free(s->extra);
 	free(s->rings);
 	free(s->scratch);
 	free(s->pending);

@@ -26,7 +26,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
 #include <sys/ptrace.h>
+#include <sys/syscall.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -51,6 +53,11 @@ struct session {
 	int exited;		/* the child (thread-group leader) is gone */
 	int status;		/* its wait status */
 	int exit_maps_read;
+	/* pf-record -p: attached to the running process `child` */
+	int attached;
+	int pidfd;		/* readable once it ended; -1: none */
+	uint64_t deadline;	/* -d: when to detach; 0: never */
+	const char *detach_why;	/* why the loop ended */
 	struct sampler *sampler;
 	struct mapping_table *maps;
 	struct jit_capture *jit;
@@ -66,7 +73,9 @@ static void usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: pf-record [-gq] [-F HZ] [-o FILE] [--stack-size BYTES] [--no-kernel]\n"
-		"                 [--raw-debuginfo | --no-lines] -- COMMAND [ARG...]\n");
+		"                 [--raw-debuginfo | --no-lines] -- COMMAND [ARG...]\n"
+		"       pf-record [-gq] [-F HZ] [-o FILE] [--stack-size BYTES] [--no-kernel]\n"
+		"                 -p PID [-d SECONDS]\n");
 }
 
 static void help(void)
@@ -74,6 +83,9 @@ static void help(void)
 	usage(stdout);
 	printf("\nRun COMMAND and sample the program counter of every thread, capturing the\n"
 	       "JIT objects it registers.  Writes a pf-record stream (docs/FORMAT.md).\n\n"
+	       "  -p, --pid=PID       attach to the running process PID instead: its\n"
+	       "                      threads and JIT objects, until Ctrl-C\n"
+	       "  -d, --duration=SECONDS  with -p: detach after SECONDS\n"
 	       "  -F, --frequency=HZ  samples per second per busy thread (default %d)\n"
 	       "  -o, --output=FILE   write the recording to FILE (default: standard\n"
 	       "                      output, or %s when that is a terminal)\n"
@@ -98,10 +110,16 @@ static void help(void)
 }
 
 /* How Numba is made to emit line tables (--raw-debuginfo, --no-lines). */
-enum lines_mode { LINES_FAITHFUL, LINES_DEBUGINFO, LINES_NONE };
+enum lines_mode { LINES_FAITHFUL, LINES_DEBUGINFO, LINES_NONE,
+		  LINES_ATTACHED };
 
+/*
+ * LINES_ATTACHED: pf-record -p on a process started without pf's shim
+ * or NUMBA_DEBUGINFO, whose Numba code has line tables only if it
+ * asked for them itself (debug=True).
+ */
 static const char *const lines_mode_names[] = {
-	"numba-faithful", "numba-debuginfo", "none",
+	"numba-faithful", "numba-debuginfo", "none", "attached",
 };
 
 /*
@@ -433,6 +451,26 @@ static void write_sync(struct session *s, uint64_t time)
 	s->synced_time = time;
 }
 
+/* pf-record -p: whether to detach now (-d), or the process ended. */
+static void check_attached(struct session *s)
+{
+	struct pollfd p = { s->pidfd, POLLIN, 0 };
+	char path[64];
+
+	if (s->exited)
+		return;
+	if (s->pidfd >= 0 ? poll(&p, 1, 0) > 0
+			  : (snprintf(path, sizeof(path), "/proc/%d",
+				      (int)s->child),
+			     access(path, F_OK) != 0)) {
+		s->exited = 1;
+		s->detach_why = "ended";
+	} else if (s->deadline && now_ns() >= s->deadline) {
+		s->exited = 1;
+		s->detach_why = "duration";
+	}
+}
+
 static void run_loop(struct session *s, int sigfd)
 {
 	struct pollfd *pfd;
@@ -453,16 +491,26 @@ static void run_loop(struct session *s, int sigfd)
 		if (poll(pfd, n + 1, TICK_MS) < 0 && errno != EINTR)
 			die(EXIT_FATAL, "poll:");
 		while (read(sigfd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
-			if (si.ssi_signo != SIGCHLD)
+			if (si.ssi_signo == SIGCHLD)
+				continue;
+			if (!s->attached) {
 				forward_signal(s, &si);
+				continue;
+			}
+			/* Ctrl-C, kill: detach, leaving the process be. */
+			s->exited = 1;
+			s->detach_why = "interrupted";
 		}
+		if (s->attached)
+			check_attached(s);
 		/*
 		 * Compile events first: one written before this read then
 		 * precedes every sample taken after it, so readers that
 		 * compare TIMEs classify each sample right.
 		 */
 		compile_events_read(s->compile);
-		reap(s);
+		if (!s->attached)
+			reap(s);
 		drain_time = now_ns();
 		sampler_drain(s->sampler, s->out, session_events(s));
 		if (!s->exited)
@@ -492,26 +540,37 @@ static const char *signal_name(int sig)
 	return buf;
 }
 
+/*
+ * argv: the command run; or, attached (argv NULL), the process's command
+ * line from /proc/PID/cmdline (a NUL-separated argv).
+ */
 static void write_meta(struct session *s, char **argv,
 		       const struct perf_options *opt, enum lines_mode mode,
-		       const char *cache)
+		       const char *cache, const char *cmdline, size_t cmdlen)
 {
+	size_t off;
 	int i;
 
 	write_header(s->out, PF_FORMAT_RECORD);
 	fprintf(s->out, "meta version %s\nmeta command", PF_VERSION);
-	for (i = 0; argv[i]; i++) {
+	for (i = 0; argv && argv[i]; i++) {
 		fputc(' ', s->out);
 		fput_field(s->out, argv[i]);
+	}
+	for (off = 0; !argv && off < cmdlen; off += strlen(cmdline + off) + 1) {
+		fputc(' ', s->out);
+		fput_field(s->out, cmdline + off);
 	}
 	fprintf(s->out, "\nmeta pid %d\nmeta event cpu-clock\n"
 		"meta frequency %u\nmeta kernel %s\nmeta lines %s\n"
 		"meta start %" PRIu64 "\n", (int)s->child, opt->frequency,
 		sampler_kernel_included(s->sampler) ? "included" : "excluded",
 		lines_mode_names[mode], now_ns());
+	if (s->attached)
+		fputs("meta attached yes\n", s->out);
 	if (opt->stack_size)
 		fprintf(s->out, "meta stacks dwarf %u\n", opt->stack_size);
-	if (mode != LINES_NONE) {
+	if (mode != LINES_NONE && !s->attached) {
 		fputs("meta numba-cache ", s->out);
 		fput_field(s->out, cache);
 		fputc('\n', s->out);
@@ -591,10 +650,254 @@ static void stack_summary(const struct unwinder *u, unsigned stack_size)
 				t.stacks));
 }
 
+/* -d SECONDS: a positive number of seconds, fractions allowed. */
+static double parse_duration(const char *arg)
+{
+	char *end;
+	double d;
+
+	errno = 0;
+	d = strtod(arg, &end);
+	if (errno || end == arg || *end || !(d > 0) || d > 1e7) {
+		warn("option -d: '%s' is not a number of seconds", arg);
+		exit(EXIT_USAGE);
+	}
+	return d;
+}
+
+static int read_file_int(const char *path, int *value)
+{
+	FILE *fp = fopen(path, "r");
+	int ok;
+
+	if (!fp)
+		return -1;
+	ok = fscanf(fp, "%d", value) == 1;
+	fclose(fp);
+	return ok ? 0 : -1;
+}
+
+/*
+ * Before anything is written: the process exists, and we may read its
+ * memory (the JIT objects are copied from it) -- what ptrace's checks
+ * allow, and Yama's ptrace_scope restricts.  Dies with the fix.
+ */
+static void check_attach(pid_t pid)
+{
+	char path[64];
+	int fd, scope = -1;
+
+	if (pid == getpid())
+		die(EXIT_USAGE, "-p %d is pf-record itself", (int)pid);
+	if (kill(pid, 0) && errno == ESRCH)
+		die(EXIT_FATAL, "no process %d", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/mem", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return;
+	}
+	if (errno != EACCES && errno != EPERM)
+		die(EXIT_FATAL, "cannot open %s:", path);
+	if (read_file_int("/proc/sys/kernel/yama/ptrace_scope", &scope) == 0 &&
+	    scope == 3)
+		die(EXIT_FATAL, "cannot read the memory of process %d: "
+		    "kernel.yama.ptrace_scope is 3, no process may (until a "
+		    "reboot)", (int)pid);
+	if (scope >= 1)
+		die(EXIT_FATAL, "cannot read the memory of process %d: "
+		    "kernel.yama.ptrace_scope is %d (%s); run pf-record as "
+		    "root, or: sudo sysctl kernel.yama.ptrace_scope=0",
+		    (int)pid, scope,
+		    scope == 1 ? "only a process's ancestors may"
+			       : "only root may");
+	die(EXIT_FATAL, "cannot read the memory of process %d: it is "
+	    "another user's (run pf-record as that user, or as root)",
+	    (int)pid);
+}
+
+/*
+ * The whole of a small /proc file (cmdline, environ) in a new buffer,
+ * NUL-terminated; *len is its length.  NULL when it cannot be read.
+ */
+static char *read_proc_file(pid_t pid, const char *what, size_t *len)
+{
+	char path[64], *buf = NULL;
+	size_t alloc = 0, n = 0;
+	ssize_t r;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, what);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return NULL;
+	do {
+		ALLOC_GROW(buf, n + 4097, alloc);
+		r = read(fd, buf + n, 4096);
+		if (r > 0)
+			n += (size_t)r;
+	} while (r > 0 || (r < 0 && errno == EINTR));
+	close(fd);
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/* The value of variable name in a NUL-separated environ, or NULL. */
+static const char *environ_value(const char *env, size_t len,
+				 const char *name)
+{
+	size_t off, nl = strlen(name);
+
+	for (off = 0; off < len; off += strlen(env + off) + 1)
+		if (!strncmp(env + off, name, nl) && env[off + nl] == '=')
+			return env + off + nl + 1;
+	return NULL;
+}
+
+/*
+ * How the running process's Numba code got its line tables, from the
+ * environment it was started with: pf's shim (PF_SHIM_MODE, set by
+ * pf-record and by `python3 -m pf`), NUMBA_DEBUGINFO=1, or neither.
+ * A guess (the environment may have changed since), said in the meta
+ * record; the summary says what the captured objects hold.
+ */
+static enum lines_mode attached_lines_mode(pid_t pid)
+{
+	size_t len = 0;
+	char *env = read_proc_file(pid, "environ", &len);
+	const char *v;
+	enum lines_mode mode = LINES_ATTACHED;
+
+	if (env && (v = environ_value(env, len, "PF_SHIM_MODE")) &&
+	    !strcmp(v, "lines"))
+		mode = LINES_FAITHFUL;
+	else if (env && (v = environ_value(env, len, "NUMBA_DEBUGINFO")) &&
+		 strcmp(v, "0") && *v)
+		mode = LINES_DEBUGINFO;
+	free(env);
+	return mode;
+}
+
+/*
+ * Sample every thread of s->child, those there now and (inherited) those
+ * they create; until a scan of /proc/PID/task finds none new, as threads
+ * may start while we open the events.
+ */
+static size_t attach_threads(struct session *s,
+			     const struct perf_options *opt, pid_t **tids)
+{
+	size_t n = 0, alloc = 0, i;
+	int pass, added = 1;
+	char path[64];
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)s->child);
+	for (pass = 0; added && pass < 100; pass++) {
+		DIR *d = opendir(path);
+		struct dirent *e;
+
+		if (!d)
+			die(EXIT_FATAL, "process %d ended", (int)s->child);
+		added = 0;
+		while ((e = readdir(d))) {
+			char *end;
+			long tid = strtol(e->d_name, &end, 10);
+
+			if (*end || tid <= 0)
+				continue;
+			for (i = 0; i < n && (*tids)[i] != (pid_t)tid; i++)
+				;
+			if (i < n)
+				continue;
+			if (sampler_attach_thread(s->sampler, opt,
+						  (pid_t)tid))
+				continue;	/* ended meanwhile */
+			ALLOC_GROW(*tids, n + 1, alloc);
+			(*tids)[n++] = (pid_t)tid;
+			added = 1;
+		}
+		closedir(d);
+	}
+	if (!n)
+		die(EXIT_FATAL, "process %d has no thread to sample",
+		    (int)s->child);
+	return n;
+}
+
+/*
+ * pf-record -p: sample the running process pid from now on and copy
+ * the JIT objects it registered and registers.  Nothing is done to the
+ * process: no ptrace, no write to its memory; closing the events is
+ * the detach.
+ */
+static void attach(struct session *s, pid_t pid,
+		   const struct perf_options *opt, int stacks,
+		   double duration, enum lines_mode mode)
+{
+	pid_t *tids = NULL;
+	size_t ntids, i, cmdlen = 0;
+	char *cmdline = read_proc_file(pid, "cmdline", &cmdlen);
+	char name[64];
+
+	s->child = pid;
+	s->attached = 1;
+	s->pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (duration > 0)
+		s->deadline = now_ns() + (uint64_t)(duration * 1e9);
+	s->sampler = sampler_attach(opt);
+	ntids = attach_threads(s, opt, &tids);
+	s->maps = mappings_new(s->out);
+	s->jit = jit_capture_new(pid, s->out);
+	if (stacks) {
+		s->unwinder = unwinder_new(s->out);
+		jit_capture_unwind(s->jit, s->unwinder);
+	}
+	write_meta(s, NULL, opt, mode, NULL, cmdline ? cmdline : "",
+		   cmdline ? cmdlen : 0);
+	for (i = 0; i < ntids; i++)
+		if (read_comm(pid, tids[i], name, sizeof(name)) == 0)
+			note_thread(s, now_ns(), (uint32_t)pid,
+				    (uint32_t)tids[i], name);
+	/* Its mappings, the JIT descriptor, and what it registered. */
+	scan_proc_maps(s);
+	jit_capture_poll(s->jit, pid);
+	fflush(s->out);
+	free(tids);
+	free(cmdline);
+}
+
+/*
+ * After an attach: how long, how it ended, and whether the objects the
+ * process registered have line tables (only with pf's shim loaded from
+ * its start, or NUMBA_DEBUGINFO); if none do, how to get them.
+ */
+static void attach_summary(const struct session *s, uint64_t start)
+{
+	uint64_t code, lines;
+	const char *why = s->detach_why ? s->detach_why : "interrupted";
+
+	fprintf(stderr, "pf-record: %s process %d after %.1f s%s\n",
+		strcmp(why, "ended") ? "detached from" : "followed",
+		(int)s->child, (double)(now_ns() - start) / 1e9,
+		!strcmp(why, "ended") ? ", when it ended" : "; it goes on");
+	jit_capture_lines(s->jit, &code, &lines);
+	if (code && !lines) {
+		char *shim = find_shim_dir();
+
+		fprintf(stderr, "pf-record: none of its %" PRIu64 " JIT "
+			"objects has line tables (it was started without pf's "
+			"shim): a profile by function; for one by line, start "
+			"it with `python3 -m pf SCRIPT` (or with "
+			"PYTHONPATH=%s)\n", code, shim ? shim : "SHIMDIR");
+		free(shim);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "frequency", required_argument, NULL, 'F' },
+		{ "pid", required_argument, NULL, 'p' },
+		{ "duration", required_argument, NULL, 'd' },
 		{ "call-graph", no_argument, NULL, 'g' },
 		{ "stack-size", required_argument, NULL, 'S' },
 		{ "output", required_argument, NULL, 'o' },
@@ -609,7 +912,7 @@ int main(int argc, char **argv)
 	struct perf_options opt = { DEFAULT_FREQUENCY, 1, 0 };
 	unsigned stack_size = DEFAULT_STACK_SIZE;
 	int stacks = 0;
-	struct session s = { 0 };
+	struct session s = { .pidfd = -1 };
 	const char *output = NULL, *flag;
 	enum lines_mode mode = LINES_FAITHFUL;
 	char *shim = NULL, *cache = NULL;
@@ -617,10 +920,22 @@ int main(int argc, char **argv)
 	sigset_t mask, oldmask;
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, saved[4];
 	uint64_t nsamples, nlost, nthrottled, nobj, ndesc, nerr;
+	pid_t attach_pid = 0;
+	double duration = 0;
+	int lines_option = 0;
+	uint64_t attach_start = 0;
 
 	progname = "pf-record";
-	while ((c = getopt_long(argc, argv, "+F:go:qhV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+F:gp:d:o:qhV", longopts,
+				NULL)) != -1) {
 		switch (c) {
+		case 'p':
+			attach_pid = (pid_t)parse_option_u64("-p", optarg, 1,
+							     INT32_MAX);
+			break;
+		case 'd':
+			duration = parse_duration(optarg);
+			break;
 		case 'F':
 			opt.frequency = (unsigned)parse_option_u64(
 				"-F", optarg, 1, MAX_FREQUENCY);
@@ -641,9 +956,11 @@ int main(int argc, char **argv)
 			break;
 		case 'R':
 			mode = LINES_DEBUGINFO;
+			lines_option = 1;
 			break;
 		case 'N':
 			mode = LINES_NONE;
+			lines_option = 1;
 			break;
 		case 'q':
 			quiet = 1;
@@ -662,11 +979,28 @@ int main(int argc, char **argv)
 	argv += optind;
 	if (stacks)
 		opt.stack_size = stack_size;
-	if (!argv[0]) {
+	if (attach_pid && (argv[0] || lines_option)) {
+		warn(argv[0] ? "-p attaches to a running process: no COMMAND "
+			       "with it"
+			     : "--raw-debuginfo and --no-lines say how a "
+			       "COMMAND starts: not with -p");
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	shim = find_shim_dir();
+	if (duration > 0 && !attach_pid) {
+		warn("-d is for -p: a COMMAND is recorded until it ends");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!argv[0] && !attach_pid) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (attach_pid) {
+		check_attach(attach_pid);
+		mode = attached_lines_mode(attach_pid);
+	}
+	shim = attach_pid ? NULL : find_shim_dir();
 	if (mode == LINES_FAITHFUL) {
 		if (!shim) {
 			warn("cannot find the start-up shim (shim/sitecustomize.py; "
@@ -679,7 +1013,8 @@ int main(int argc, char **argv)
 		}
 	}
 	cache = numba_cache_dir(mode);
-	set_child_environment(mode, shim, cache);
+	if (!attach_pid)
+		set_child_environment(mode, shim, cache);
 	if (!output && isatty(STDOUT_FILENO))
 		output = DEFAULT_OUTPUT;
 	if (output) {
@@ -710,6 +1045,11 @@ int main(int argc, char **argv)
 	sigfd = signalfd(-1, &mask, SFD_NONBLOCK | SFD_CLOEXEC);
 	if (sigfd < 0)
 		die(EXIT_FATAL, "signalfd:");
+	if (attach_pid) {
+		attach_start = now_ns();
+		attach(&s, attach_pid, &opt, stacks, duration, mode);
+		goto loop;
+	}
 	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
 		die(EXIT_FATAL, "pipe:");
 	fflush(NULL);
@@ -737,7 +1077,7 @@ int main(int argc, char **argv)
 		s.unwinder = unwinder_new(s.out);
 		jit_capture_unwind(s.jit, s.unwinder);
 	}
-	write_meta(&s, argv, &opt, mode, cache);
+	write_meta(&s, argv, &opt, mode, cache, NULL, 0);
 
 	if (write(go[1], "g", 1) != 1)
 		die(EXIT_FATAL, "cannot start the command:");
@@ -756,15 +1096,22 @@ int main(int argc, char **argv)
 	}
 	close(err[0]);
 
+loop:
 	run_loop(&s, sigfd);
 
-	if (WIFSIGNALED(s.status))
-		code = 128 + WTERMSIG(s.status);
-	else
-		code = WEXITSTATUS(s.status);
-	fprintf(s.out, "exit %" PRIu64 " %d %s\n", now_ns(), code,
-		WIFSIGNALED(s.status) ? signal_name(WTERMSIG(s.status))
-				      : "exited");
+	if (s.attached) {
+		code = 0;
+		fprintf(s.out, "detach %" PRIu64 " %s\n", now_ns(),
+			s.detach_why ? s.detach_why : "interrupted");
+	} else {
+		if (WIFSIGNALED(s.status))
+			code = 128 + WTERMSIG(s.status);
+		else
+			code = WEXITSTATUS(s.status);
+		fprintf(s.out, "exit %" PRIu64 " %d %s\n", now_ns(), code,
+			WIFSIGNALED(s.status) ? signal_name(WTERMSIG(s.status))
+					      : "exited");
+	}
 	sampler_totals(s.sampler, &nsamples, &nlost, &nthrottled);
 	jit_capture_totals(s.jit, &nobj, &ndesc, &nerr);
 	if (!quiet && !exec_errno) {
@@ -785,12 +1132,16 @@ int main(int argc, char **argv)
 			output ? output : "");
 		if (s.unwinder)
 			stack_summary(s.unwinder, opt.stack_size);
+		if (s.attached)
+			attach_summary(&s, attach_start);
 	}
 	sampler_free(s.sampler);
 	mappings_free(s.maps);
 	jit_capture_free(s.jit);
 	unwinder_free(s.unwinder);
 	compile_events_free(s.compile);
+	if (s.pidfd >= 0)
+		close(s.pidfd);
 	free(s.tids);
 	free(s.names);
 	free(shim);

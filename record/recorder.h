@@ -34,6 +34,16 @@ struct sampler;
  * Dies with a clear message when perf events are not permitted.
  */
 struct sampler *sampler_open(pid_t pid, const struct perf_options *opt);
+
+/*
+ * pf-record -p: a sampler with no events yet; sampler_attach_thread()
+ * then starts sampling thread tid of the running process at once, and
+ * the threads it creates from then on.  Returns -1 when tid is gone.
+ * Dies with a clear message when sampling it is not permitted.
+ */
+struct sampler *sampler_attach(const struct perf_options *opt);
+int sampler_attach_thread(struct sampler *s, const struct perf_options *opt,
+			  pid_t tid);
 void sampler_free(struct sampler *s);
 
 /* File descriptors to poll(2) for ring-buffer wake-ups. */
@@ -127,6 +137,9 @@ void jit_capture_unwind(struct jit_capture *jc, struct unwinder *u);
 
 void jit_capture_totals(const struct jit_capture *jc, uint64_t *objects,
 			uint64_t *descriptors, uint64_t *errors);
+/* Objects captured with code, and of those with line tables (.debug_line). */
+void jit_capture_lines(const struct jit_capture *jc, uint64_t *with_code,
+		       uint64_t *with_lines);
 
 /* ---- unwind.c: the call stack of each sample (-g) ---- */
 
