@@ -4,6 +4,10 @@ PREFIX ?= /usr/local
 BINDIR ?= $(PREFIX)/bin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/pf
+# Where `make install` puts the Python package pf (python3 -m pf, the
+# IPython extension): the site-packages of the Python that has numba.
+PYTHONDIR ?= $(shell py=$$(sh scripts/numba-python) && "$$py" -c \
+	'import sysconfig; print(sysconfig.get_path("purelib"))')
 
 CC ?= cc
 CFLAGS ?= -O2 -g
@@ -88,10 +92,21 @@ demo: deps all
 bench: deps all bench/synth bench/busy
 	@sh bench/run.sh
 
+PY_PACKAGE = $(wildcard record/shim/pf/*.py)
+
+# The package goes twice: beside the shim's sitecustomize.py (which
+# imports it) and into PYTHONDIR, where `import pf` finds it; there it
+# is told where the tools are (_installed.py).
 install: all
-	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(DATADIR)/shim
+	@test -n "$(PYTHONDIR)" || { echo "make install: no Python with numba to install pf's package for: set PYTHONDIR" >&2; exit 1; }
+	mkdir -p $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(DATADIR)/shim/pf $(DESTDIR)$(PYTHONDIR)/pf
 	cp $(TOOLS) $(DESTDIR)$(BINDIR)/
 	cp record/shim/sitecustomize.py $(DESTDIR)$(DATADIR)/shim/
+	cp $(PY_PACKAGE) $(DESTDIR)$(DATADIR)/shim/pf/
+	cp $(PY_PACKAGE) $(DESTDIR)$(PYTHONDIR)/pf/
+	printf '# Written by make install.\nBINDIR = "%s"\n' "$(BINDIR)" \
+		>$(DESTDIR)$(PYTHONDIR)/pf/_installed.py
 	cp $(MANPAGES) $(DESTDIR)$(MANDIR)/man1/
 
 clean:

@@ -572,7 +572,11 @@ size_t print_listing(const struct listing_input *in,
 				loaded = 1;
 				if (!f->file)
 					note = "source not known";
-				else if (source_load(&src, f->file))
+				/* The text carried in the stream, else the file. */
+				else if (source_from_texts(&src, in->texts,
+							   in->texts_nr,
+							   f->file) &&
+					 source_load(&src, f->file))
 					note = source_note(note_buf,
 							   sizeof(note_buf),
 							   errno);

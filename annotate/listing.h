@@ -37,6 +37,10 @@ struct listing_input {
 	struct asm_view *asm_view;	/* NULL: no instructions */
 	int asm_full;		/* instructions of every line, not only
 				   of those with samples */
+	/* source records: the text of files on no disk (notebook cells),
+	   taken before the file of the same name */
+	const struct source_text *texts;
+	size_t texts_nr;
 	int asm_hint;		/* no asm_view, but the stream has code
 				   records: point at --asm where it says
 				   more ("at no source line") */

@@ -397,9 +397,11 @@ static void annotate_function(struct annotate *a)
 	struct profile *p = &a->profile;
 	const struct code_set *cs = &p->code;
 	unsigned char *selected = xcalloc(cs->fn_nr + 1, 1);
-	struct listing_input in = { NULL, 0, p->samples, &a->callsites,
-				    p->functotals, p->functotals_nr, NULL,
-				    0, NULL, 1, 0 };
+	struct listing_input in = {
+		.samples = p->samples, .callsites = &a->callsites,
+		.functotals = p->functotals, .functotals_nr = p->functotals_nr,
+		.asm_full = 1, .texts = p->texts, .texts_nr = p->texts_nr,
+	};
 	struct listing_options opt = a->opt;
 	struct line_count *lines = NULL;
 	size_t i, j, nr = 0, alloc = 0, jit = 0, native = 0;
@@ -488,10 +490,13 @@ static void annotate_function(struct annotate *a)
 static void annotate_all(struct annotate *a)
 {
 	struct profile *p = &a->profile;
-	struct listing_input in = { p->lines, p->lines_nr, p->samples,
-				    &a->callsites, p->functotals,
-				    p->functotals_nr, a->nolines,
-				    a->nolines_nr, NULL, 0, 0 };
+	struct listing_input in = {
+		.lines = p->lines, .lines_nr = p->lines_nr,
+		.samples = p->samples, .callsites = &a->callsites,
+		.functotals = p->functotals, .functotals_nr = p->functotals_nr,
+		.nolines = a->nolines, .nolines_nr = a->nolines_nr,
+		.texts = p->texts, .texts_nr = p->texts_nr,
+	};
 	struct asm_view *view = a->asm_mode ? open_asm(a, NULL) : NULL;
 
 	if (lines_missing(a, p->lines_nr)) {
@@ -513,8 +518,10 @@ static void annotate_all(struct annotate *a)
 static void annotate_thread(struct annotate *a, const struct thread_info *t,
 			    int any_pid)
 {
-	struct listing_input in = { NULL, 0, thread_samples(t),
-				    &a->callsites, NULL, 0, NULL, 0, NULL, 0, 0 };
+	struct listing_input in = {
+		.samples = thread_samples(t), .callsites = &a->callsites,
+		.texts = a->profile.texts, .texts_nr = a->profile.texts_nr,
+	};
 	struct line_count *lines = thread_lines(&a->profile, t, any_pid,
 						&in.lines_nr);
 

@@ -369,6 +369,25 @@ static void do_exit(struct reader *r, char **f, size_t n)
 	p->exit_how = xstrdup(how);
 }
 
+/* source FILE LINE TEXT: a line of a file that is on no disk. */
+static void do_source(struct reader *r, char **f, size_t n)
+{
+	struct profile *p = r->profile;
+	char *file, *text;
+	uint64_t line;
+
+	if (n != 4 || unescape_field(f[1], &file) || !file ||
+	    parse_u64(f[2], 10, 1, UINT32_MAX, &line) ||
+	    unescape_field(f[3], &text)) {
+		bad_line(r, "bad source record");
+		return;
+	}
+	ALLOC_GROW(p->texts, p->texts_nr + 1, p->texts_alloc);
+	p->texts[p->texts_nr].file = xstrdup(file);
+	p->texts[p->texts_nr].text = xstrdup(text ? text : "");
+	p->texts[p->texts_nr++].line = (uint32_t)line;
+}
+
 static void do_code(struct reader *r, char **f, size_t n)
 {
 	const char *why = NULL;
@@ -430,6 +449,8 @@ static void process_line(struct reader *r)
 		do_compiling(r, f, n);
 	else if (!strcmp(f[0], "exit"))
 		do_exit(r, f, n);
+	else if (!strcmp(f[0], "source"))
+		do_source(r, f, n);
 	else if (!strcmp(f[0], "code") && !r->profile->have_code)
 		r->profile->code_seen++;
 	else if (r->profile->have_code)
@@ -507,6 +528,11 @@ void profile_release(struct profile *p)
 	free(p->noline_objects);
 	free(p->command);
 	free(p->lines_mode);
+	for (i = 0; i < p->texts_nr; i++) {
+		free(p->texts[i].file);
+		free(p->texts[i].text);
+	}
+	free(p->texts);
 	free(p->exit_how);
 	code_set_release(&p->code);
 	memset(p, 0, sizeof(*p));

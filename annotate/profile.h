@@ -14,6 +14,7 @@
 #define PF_ANNOTATE_PROFILE_H
 
 #include "codeset.h"
+#include "source.h"
 #include "record.h"
 
 #include <stddef.h>
@@ -120,6 +121,8 @@ struct profile {
 	int have_code;		/* code is read (want_code) */
 	uint64_t code_seen;	/* code records, read or not */
 	struct code_set code;	/* insn and code records, with want_code */
+	struct source_text *texts;	/* source records */
+	size_t texts_nr, texts_alloc;
 };
 
 /* With want_code, also the insn, code, codedata and span records. */

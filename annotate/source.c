@@ -56,6 +56,40 @@ int source_load(struct source *s, const char *path)
 	return 0;
 }
 
+int source_from_texts(struct source *s, const struct source_text *t,
+		      size_t nr, const char *path)
+{
+	size_t i, size = 0, at = 0;
+	uint32_t last = 0;
+
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < nr; i++)
+		if (!strcmp(t[i].file, path)) {
+			size += strlen(t[i].text);
+			if (t[i].line > last)
+				last = t[i].line;
+		}
+	if (!last)
+		return -1;
+	s->data = xmalloc(size + 1);
+	s->lines = xcalloc(last, sizeof(*s->lines));
+	s->nr = s->alloc = last;
+	for (i = 0; i < last; i++)
+		s->lines[i].text = s->data;	/* empty until given */
+	for (i = 0; i < nr; i++) {
+		size_t len;
+
+		if (strcmp(t[i].file, path) || !t[i].line)
+			continue;
+		len = strlen(t[i].text);
+		memcpy(s->data + at, t[i].text, len);
+		s->lines[t[i].line - 1].text = s->data + at;
+		s->lines[t[i].line - 1].len = len;
+		at += len;
+	}
+	return 0;
+}
+
 void source_release(struct source *s)
 {
 	free(s->data);

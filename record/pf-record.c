@@ -754,27 +754,42 @@ static const char *environ_value(const char *env, size_t len,
 	return NULL;
 }
 
+/* Whether a NUL-separated argv runs `python3 ... -m pf ...`. */
+static int runs_pf_main(const char *cmd, size_t len)
+{
+	size_t off;
+
+	for (off = 0; off < len; off += strlen(cmd + off) + 1)
+		if (!strcmp(cmd + off, "-m") && off + 3 < len &&
+		    !strcmp(cmd + off + 3, "pf"))
+			return 1;
+	return 0;
+}
+
 /*
- * How the running process's Numba code got its line tables, from the
- * environment it was started with: pf's shim (PF_SHIM_MODE, set by
- * pf-record and by `python3 -m pf`), NUMBA_DEBUGINFO=1, or neither.
+ * How the running process's Numba code got its line tables, from how
+ * it was started: pf's shim (`python3 -m pf`, or PF_SHIM_MODE=lines as
+ * pf-record sets it), NUMBA_DEBUGINFO=1, or neither.
  * A guess (the environment may have changed since), said in the meta
  * record; the summary says what the captured objects hold.
  */
 static enum lines_mode attached_lines_mode(pid_t pid)
 {
-	size_t len = 0;
+	size_t len = 0, clen = 0;
 	char *env = read_proc_file(pid, "environ", &len);
+	char *cmd = read_proc_file(pid, "cmdline", &clen);
 	const char *v;
 	enum lines_mode mode = LINES_ATTACHED;
 
-	if (env && (v = environ_value(env, len, "PF_SHIM_MODE")) &&
-	    !strcmp(v, "lines"))
+	if ((cmd && runs_pf_main(cmd, clen)) ||
+	    (env && (v = environ_value(env, len, "PF_SHIM_MODE")) &&
+	     !strcmp(v, "lines")))
 		mode = LINES_FAITHFUL;
 	else if (env && (v = environ_value(env, len, "NUMBA_DEBUGINFO")) &&
 		 strcmp(v, "0") && *v)
 		mode = LINES_DEBUGINFO;
 	free(env);
+	free(cmd);
 	return mode;
 }
 
@@ -831,7 +846,7 @@ static size_t attach_threads(struct session *s,
  */
 static void attach(struct session *s, pid_t pid,
 		   const struct perf_options *opt, int stacks,
-		   double duration, enum lines_mode mode)
+		   double duration, enum lines_mode mode, int quiet)
 {
 	pid_t *tids = NULL;
 	size_t ntids, i, cmdlen = 0;
@@ -861,6 +876,10 @@ static void attach(struct session *s, pid_t pid,
 	scan_proc_maps(s);
 	jit_capture_poll(s->jit, pid);
 	fflush(s->out);
+	/* Sampling from here on: a program waiting for it can go on. */
+	if (!quiet)
+		fprintf(stderr, "pf-record: attached to process %d (%zu "
+			"thread%s)\n", (int)pid, ntids, ntids == 1 ? "" : "s");
 	free(tids);
 	free(cmdline);
 }
@@ -1001,7 +1020,7 @@ int main(int argc, char **argv)
 		mode = attached_lines_mode(attach_pid);
 	}
 	shim = attach_pid ? NULL : find_shim_dir();
-	if (mode == LINES_FAITHFUL) {
+	if (mode == LINES_FAITHFUL && !attach_pid) {
 		if (!shim) {
 			warn("cannot find the start-up shim (shim/sitecustomize.py; "
 			     "set PF_SHIM_DIR): using --raw-debuginfo");
@@ -1047,7 +1066,7 @@ int main(int argc, char **argv)
 		die(EXIT_FATAL, "signalfd:");
 	if (attach_pid) {
 		attach_start = now_ns();
-		attach(&s, attach_pid, &opt, stacks, duration, mode);
+		attach(&s, attach_pid, &opt, stacks, duration, mode, quiet);
 		goto loop;
 	}
 	if (pipe2(go, O_CLOEXEC) || pipe2(err, O_CLOEXEC))
