@@ -1,5 +1,6 @@
 /* asm.c - see asm.h */
 #include "asm.h"
+#include "tags.h"
 #include "util.h"
 
 #include <capstone/capstone.h>
@@ -283,6 +284,7 @@ static void print_verdict(const struct asm_view *v, const struct simd *s)
 
 	if (!s->packed_fp && !s->packed_int && !s->scalar)
 		return;
+	put_tag(TAG_ASM);
 	printf("%*s |     [", v->opt.width, "");
 	if (s->packed_fp)
 		printf("vectorized: %u %s per instruction (%s)",
@@ -337,6 +339,7 @@ static void print_frame_verdict(const struct asm_view *v,
 {
 	if (!s->frame || s->frame * 2 < self)
 		return;
+	put_tag(TAG_ASM);
 	printf("%*s |     [", v->opt.width, "");
 	print_share_text(v, s->frame);
 	puts(" on the call's entry and exit (registers saved and restored,"
@@ -436,12 +439,14 @@ static size_t walk_block(struct asm_view *v, struct block *b, int print,
 	for (i = b->start - f->start; i < b->end - f->start; i++)
 		if (!f->bytes || !f->have[i]) {
 			b->missing = 1;
-			if (print)
+			if (print) {
+				put_tag(TAG_ASM);
 				printf("%*s |       (no code bytes for +%" PRIx64
 				       "..+%" PRIx64 ": %s)\n", v->opt.width, "",
 				       b->start - f->start, b->end - f->start,
 				       f->bytes ? "codedata missing"
 						: "the stream has none");
+			}
 			return 0;
 		}
 	code = f->bytes + (b->start - f->start);
@@ -451,11 +456,13 @@ static size_t walk_block(struct asm_view *v, struct block *b, int print,
 		char offset[24];
 
 		if (!cs_disasm_iter(v->cs_handle, &code, &size, &addr, in)) {
-			if (print)
+			if (print) {
+				put_tag(TAG_ASM);
 				printf("%*s |       (%zu byte%s at +%" PRIx64
 				       " do not decode)\n", v->opt.width, "",
 				       size, size == 1 ? "" : "s",
 				       at - f->start);
+			}
 			break;
 		}
 		n++;
@@ -471,6 +478,7 @@ static size_t walk_block(struct asm_view *v, struct block *b, int print,
 			}
 			continue;
 		}
+		put_tag(TAG_ASM);
 		printf("%*s |   ", v->opt.width, "");
 		print_share(v, samples);
 		snprintf(offset, sizeof(offset), "+%" PRIx64, at - f->start);
@@ -542,16 +550,19 @@ size_t asm_print_line(struct asm_view *v, const char *file, uint32_t line,
 		const struct code_function *f = &v->cs->fn[b[i].fn];
 
 		if (many_fns && b[i].fn != prev_fn) {
+			put_tag(TAG_ASM);
 			printf("%*s |     in %s (%s):\n", v->opt.width, "",
 			       f->name ? f->name : "(unnamed)", f->object);
 			prev_fn = b[i].fn;
 		} else if (i) {
+			put_tag(TAG_ASM);
 			printf("%*s |          ...\n", v->opt.width, "");
 		}
 		if (!v->opt.full && !b[i].missing &&
 		    b[i].samples * HOT_PART < self + !self) {
 			size_t n = walk_block(v, &b[i], 0, 0, 0, line, NULL);
 
+			put_tag(TAG_ASM);
 			printf("%*s |            %zu instruction%s at +%" PRIx64
 			       "..+%" PRIx64 ", ", v->opt.width, "", n,
 			       n == 1 ? "" : "s", b[i].start - f->start,
@@ -598,6 +609,7 @@ void asm_print_function(struct asm_view *v, size_t fn)
 	size_t i;
 
 	if (!f->bytes) {
+		put_tag(TAG_ASM);
 		printf("%*s |       (no code bytes: %s)\n", v->opt.width, "",
 		       f->how);
 		return;
@@ -619,9 +631,11 @@ void asm_print_function(struct asm_view *v, size_t fn)
 
 		if (sp->fn != fn)
 			continue;
-		if (sp->line && sp->file)
+		if (sp->line && sp->file) {
+			put_tag(TAG_ASM);
 			printf("%*s |     %s:%" PRIu32 "\n", v->opt.width, "",
 			       sp->file, sp->line);
+		}
 		walk_block(v, &b, 1, self, hottest, sp->line, NULL);
 	}
 }

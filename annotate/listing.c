@@ -1,6 +1,7 @@
 /* listing.c - see listing.h */
 #include "listing.h"
 #include "source.h"
+#include "tags.h"
 #include "util.h"
 
 #include <errno.h>
@@ -298,6 +299,7 @@ static void print_row(const struct listing *l, const struct function_group *f,
 		snprintf(self, sizeof(self), "%s",
 			 share(l, buf, sizeof(buf), c->self, 0));
 		if (strcmp(self, share(l, buf, sizeof(buf), c->total, 0))) {
+			put_tag(TAG_MARKS);
 			printf("   total %s", buf);
 			print_inlined(l, f, c);
 		}
@@ -474,6 +476,7 @@ static void print_function(const struct listing *l,
 	     (l->samples && 100.0 * (double)f->noline_self /
 					    (double)l->samples >=
 				    l->opt->min_percent))) {
+		put_tag(TAG_LABEL);
 		printf("%*s | (at no source line)\n", l->width, "");
 		print_instructions(l, f, 0, f->noline_self);
 	}

@@ -11,6 +11,7 @@
  */
 #include "callsites.h"
 #include "escape.h"
+#include "html.h"
 #include "listing.h"
 #include "nolines.h"
 #include "profile.h"
@@ -31,7 +32,8 @@
 #define NOLINES_NAME_SHOWN 60
 
 static const char usage_text[] =
-	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [--asm[=att]] [-f NAME] [FILE]\n";
+	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [--asm[=att]] [-f NAME]\n"
+	"                   [--html] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -56,6 +58,10 @@ static PF_NORETURN void usage(int code)
 		      "  -f, --function=NAME  show the whole machine code holding function\n"
 		      "                       NAME, every line and instruction (implies\n"
 		      "                       --asm; native functions too)\n"
+		      "      --html           write one self-contained HTML page: the\n"
+		      "                       listing with the instructions folded under\n"
+		      "                       each line, and each thread's (with\n"
+		      "                       pf-aggregate --per-thread)\n"
 		      "  -h, --help           show this help and exit\n"
 		      "  -V, --version        show the version and exit\n"
 		      "\n"
@@ -272,7 +278,9 @@ struct annotate {
 	size_t threads_nr;
 	int code;
 	int asm_mode;		/* 0 none, 1 --asm (Intel), 2 --asm=att */
+	int asm_asked;		/* --asm given, not only implied by --html */
 	const char *function;	/* --function NAME, or NULL */
+	int html;		/* --html */
 };
 
 static void print_hidden(const struct annotate *a, size_t hidden)
@@ -505,7 +513,7 @@ static void annotate_all(struct annotate *a)
 			": run pf-aggregate with -g line");
 		a->code = EXIT_PARTIAL;
 	}
-	if (view && !p->code.fn_nr)
+	if (view && !p->code.fn_nr && a->asm_asked)
 		puts("# --asm: the stream has no code records (pf-symbolize "
 		     "--no-code, or an older pf-symbolize)");
 	in.asm_view = view;
@@ -571,7 +579,88 @@ static void annotate_threads(struct annotate *a, uint32_t tid, int each)
 	}
 }
 
-enum { OPT_EACH_THREAD = 256, OPT_ASM };
+/* Threads with a listing of their own in the HTML report, at most. */
+#define HTML_THREADS 32
+
+static char *html_thread_title(const struct thread_info *t)
+{
+	struct capture c;
+	size_t len;
+	char *s, *title;
+
+	capture_begin(&c);
+	fputs("thread ", stdout);
+	print_thread_name(t);
+	s = capture_end(&c, &len);
+	title = xmalloc(len + 64);
+	snprintf(title, len + 64, "%s: %" PRIu64 " sample%s", s, t->samples,
+		 t->samples == 1 ? "" : "s");
+	free(s);
+	return title;
+}
+
+/*
+ * --html: the text views, captured, made into one page: all samples,
+ * then (with threadline records) each thread's, the busiest first.
+ */
+static void annotate_html(struct annotate *a)
+{
+	struct profile *p = &a->profile;
+	struct html_report r;
+	struct html_view *v;
+	struct capture c;
+	size_t i, n;
+
+	memset(&r, 0, sizeof(r));
+	capture_begin(&c);
+	print_header(p, a->nolines, a->nolines_nr, a->opt.min_percent);
+	print_outside(p);
+	print_thread_summary(a->threads, a->threads_nr);
+	r.summary = capture_end(&c, &r.summary_len);
+	n = p->threadlines_nr && a->threads_nr > 1 ? a->threads_nr : 0;
+	if (n > HTML_THREADS)
+		n = HTML_THREADS;
+	r.views = v = xcalloc(n + 1, sizeof(*v));
+	v[0].id = xstrdup("all");
+	v[0].title = xstrdup(n ? "all threads" : "all samples");
+	capture_begin(&c);
+	if (!p->by_kind[KIND_JIT])
+		puts("# no samples hit JIT code");
+	else
+		annotate_all(a);
+	v[0].text = capture_end(&c, &v[0].len);
+	/* Per thread: percentages of its own samples, as -t shows them. */
+	for (i = 0; i < n; i++) {
+		const struct thread_info *t = &a->threads[i];
+		int saved = a->asm_mode;
+
+		v[i + 1].id = xmalloc(32);
+		snprintf(v[i + 1].id, 32, "t%" PRIu32, t->tid);
+		v[i + 1].title = html_thread_title(t);
+		capture_begin(&c);
+		a->asm_mode = 0;
+		annotate_thread(a, t, 1);
+		a->asm_mode = saved;
+		v[i + 1].text = capture_end(&c, &v[i + 1].len);
+	}
+	r.views_nr = n + 1;
+	r.command = p->command;
+	r.samples = p->samples;
+	r.jit = p->by_kind[KIND_JIT];
+	r.native = p->by_kind[KIND_NATIVE];
+	r.kernel = p->by_kind[KIND_KERNEL];
+	r.unknown = p->by_kind[KIND_UNKNOWN];
+	html_write(&r);
+	for (i = 0; i < r.views_nr; i++) {
+		free(v[i].id);
+		free(v[i].title);
+		free(v[i].text);
+	}
+	free(v);
+	free(r.summary);
+}
+
+enum { OPT_EACH_THREAD = 256, OPT_ASM, OPT_HTML };
 
 int main(int argc, char **argv)
 {
@@ -581,6 +670,7 @@ int main(int argc, char **argv)
 		{ "thread", required_argument, NULL, 't' },
 		{ "each-thread", no_argument, NULL, OPT_EACH_THREAD },
 		{ "asm", optional_argument, NULL, OPT_ASM },
+		{ "html", no_argument, NULL, OPT_HTML },
 		{ "function", required_argument, NULL, 'f' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -613,7 +703,11 @@ int main(int argc, char **argv)
 		case OPT_EACH_THREAD:
 			each_thread = 1;
 			break;
+		case OPT_HTML:
+			a.html = 1;
+			break;
 		case OPT_ASM:
+			a.asm_asked = 1;
 			if (!optarg || !strcmp(optarg, "intel")) {
 				a.asm_mode = 1;
 			} else if (!strcmp(optarg, "att")) {
@@ -643,8 +737,15 @@ int main(int argc, char **argv)
 		warn("--thread and --each-thread exclude each other");
 		usage(EXIT_USAGE);
 	}
+	if (a.html && (one_thread || each_thread || a.function)) {
+		warn("--html has every thread's listing: not with --thread, "
+		     "--each-thread or --function");
+		usage(EXIT_USAGE);
+	}
 	if (a.function && !a.asm_mode)
 		a.asm_mode = 1;	/* --function is an instruction view */
+	if (a.html && !a.asm_mode)
+		a.asm_mode = 1;	/* folded under each line */
 	if (a.asm_mode && (one_thread || each_thread)) {
 		warn("--asm shows the samples of all threads: not with "
 		     "--thread or --each-thread");
@@ -658,6 +759,10 @@ int main(int argc, char **argv)
 	a.threads = thread_list(p, &a.threads_nr);
 	callsite_index_init(&a.callsites, p);
 
+	if (a.html) {
+		annotate_html(&a);
+		goto out;
+	}
 	print_header(p, a.nolines, a.nolines_nr, a.opt.min_percent);
 	print_outside(p);
 	print_thread_summary(a.threads, a.threads_nr);
@@ -669,6 +774,7 @@ int main(int argc, char **argv)
 		annotate_function(&a);
 	else
 		annotate_all(&a);
+out:
 	if (p->bad_lines) {
 		warn("ignored %" PRIu64 " bad line%s", p->bad_lines,
 		     p->bad_lines == 1 ? "" : "s");

@@ -81,6 +81,22 @@ run(1.5)" >"$T/cell.ipynb" &&
 	grep -q "^## .*ipykernel_[0-9]*/[0-9]*.py, lines [0-9-]*, kernel (" "$T/cell.out" &&
 	hottest_line "$T/cell.out" | grep -q "s += np.sqrt(a\[i\] \* 1.5 + 2.0)  # HOT"
 '
+# The page inline: the row with the largest self share is the hot line.
+test_expect '%%pf shows the HTML report inline, the hot line hottest' '
+	notebook "%load_ext pf" "$KERNEL" "%%pf
+run(1.5)" >"$T/html.ipynb" &&
+	execute html &&
+	grep -q "<iframe class=\"pf-report\"" "$T/html.out" &&
+	"$py" - "$T/html.out" <<-EOF
+	import html, re, sys
+	page = html.unescape(open(sys.argv[1]).read())
+	assert "<section class=\"view\" id=\"all\">" in page
+	rows = re.findall(r"<tr class=\"line[^\"]*\"[^>]*data-self=\"([0-9.]+)%\"><td class=\"self\">[^<]*</td><td class=\"total\">[^<]*</td><td class=\"code\">([^<]*)", page)
+	best = max(rows, key=lambda r: float(r[0]))
+	print(best)
+	assert best[1].endswith("# HOT"), rows
+	EOF
+'
 test_expect '%pf on one statement, -F, and -o keeps the recording' '
 	notebook "%load_ext pf" "$KERNEL" "%pf --text -F 500 -o $T/line.rec run(1.0)" >"$T/line.ipynb" &&
 	execute line && cat "$T/line.out" &&

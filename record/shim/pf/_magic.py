@@ -141,7 +141,10 @@ def report(path, html, asm=False):
     with tempfile.TemporaryFile() as err:
         sym = subprocess.Popen([tool("pf-symbolize"), path],
                                stdout=subprocess.PIPE, stderr=err)
-        agg = subprocess.Popen([tool("pf-aggregate")], stdin=sym.stdout,
+        # Per thread too: the page has each thread's listing.
+        agg = subprocess.Popen([tool("pf-aggregate")] +
+                               (["--per-thread"] if html else []),
+                               stdin=sym.stdout,
                                stdout=subprocess.PIPE, stderr=err)
         sym.stdout.close()
         ann = subprocess.run(args, stdin=agg.stdout, stdout=subprocess.PIPE,
@@ -233,8 +236,13 @@ class PfMagics(Magics):
 
     def _show(self, out, html):
         if html:
+            # In a frame of its own: the page's style and script stay
+            # out of the notebook's, and the notebook's out of it.
+            import html as html_text
             from IPython.display import HTML, display
-            display(HTML(out))
+            display(HTML('<iframe class="pf-report" style="width:100%%;'
+                         'height:640px;border:1px solid #ccc" srcdoc="%s">'
+                         '</iframe>' % html_text.escape(out, quote=True)))
         elif _in_notebook(self.shell):
             from IPython.display import display
             display({"text/plain": out}, raw=True)
