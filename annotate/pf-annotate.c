@@ -32,8 +32,7 @@
 #define NOLINES_NAME_SHOWN 60
 
 static const char usage_text[] =
-	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [--asm[=att]] [-f NAME]\n"
-	"                   [--html] [FILE]\n";
+	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [--asm[=att]] [-f NAME] [--html] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {

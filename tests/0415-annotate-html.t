@@ -95,6 +95,13 @@ test_expect 'source text and names are escaped' '
 	grep -q "x = &quot;&lt;script&gt;alert(1)&lt;/script&gt;&quot; &amp; y" esc.html &&
 	test "$(grep -c "<script>" esc.html)" -eq 1
 '
+test_expect 'a bad source record: said with its line number, the rest shown' '
+	{ cat hot.agg; echo "source onlytwo 3"; echo "source f 0 x"; } >badsrc.agg &&
+	test_must_fail 1 pf-annotate badsrc.agg >badsrc.out 2>badsrc.err &&
+	cat badsrc.err &&
+	test "$(grep -c "line [0-9]*: bad source record" badsrc.err)" -eq 2 &&
+	grep -q "MIX" badsrc.out
+'
 test_expect 'hundreds of functions: a table of contents, the first thirty unfolded' '
 	awk "BEGIN { print \"# pf-aggregate 2\"; n = 0
 		for (f = 1; f <= 400; f++) { c = 401 - f; n += c
