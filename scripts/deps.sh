@@ -7,7 +7,8 @@
 # libelf, capstone and zlib (through pkg-config), prove (perl), and numba
 # for some Python 3 ($PF_PYTHON, python3 on PATH or /usr/bin/python3);
 # with --tests (make check) also go (the tests read pprof profiles with
-# go tool pprof).
+# go tool pprof), jupyter-nbconvert and Debian's ipykernel (a notebook
+# runs the %pf magic) and chromium (it renders the HTML report).
 # Optional: gdb, for tests/0100-fixture-gdb.t.
 #
 # Prints nothing when everything is there.  Otherwise installs the
@@ -69,6 +70,16 @@ check() {
 	have prove || need perl "prove (perl)"
 	if [ "$for_tests" = 1 ]; then
 		have go || need golang-go "go (go tool pprof, for the tests)"
+		have jupyter-nbconvert ||
+			need jupyter-nbconvert "jupyter-nbconvert (the notebook test)"
+		# Debian's package serves Debian's Python only.
+		py=$(sh "${0%/*}/numba-python") &&
+		case $py in /usr/bin/python3*)
+			"$py" -c 'import ipykernel' >/dev/null 2>&1 ||
+				need python3-ipykernel "ipykernel for $py (the notebook test)" ;;
+		esac
+		have chromium ||
+			need chromium "chromium (the HTML report test, headless)"
 	fi
 	if ! numba_python; then
 		need python3-numba "numba for python3 (/usr/bin/python3 -c 'import numba')"

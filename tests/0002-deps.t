@@ -18,7 +18,7 @@ CAT=$(command -v cat)
 stubs() {
 	rm -rf "${T:?}/bin" "${S:?}"
 	mkdir -p "$T/bin" "$S"
-	for c in cc make prove python3 gdb go true; do
+	for c in cc make prove python3 gdb go true jupyter-nbconvert chromium; do
 		printf '#!/bin/sh\nexit 0\n' >"$T/bin/$c"
 	done
 	cat >"$T/bin/pkg-config" <<STUB
@@ -101,6 +101,12 @@ test_expect 'no go: make deps does not mind, make check (--tests) asks for it' '
 	stubs && echo 1000 >"$S/uid" && rm "$T/bin/go" && deps && ! test -s err &&
 	test_must_fail 1 deps --tests && cat err &&
 	grep -Fx "    sudo apt-get install -y golang-go" err
+'
+test_expect 'no chromium, no jupyter-nbconvert: only make check asks for them' '
+	stubs && echo 1000 >"$S/uid" && rm "$T/bin/chromium" "$T/bin/jupyter-nbconvert" &&
+	deps && ! test -s err &&
+	test_must_fail 1 deps --tests && cat err &&
+	grep -Fx "    sudo apt-get install -y jupyter-nbconvert chromium" err
 '
 test_expect 'no zlib: asks for zlib1g-dev' '
 	stubs && echo 1000 >"$S/uid" && touch "$S/missing-zlib" &&

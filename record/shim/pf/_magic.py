@@ -16,10 +16,14 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
 
 from IPython.core.magic import Magics, line_cell_magic, magics_class
 
 from pf import PfError, _lines, tool
+
+# Fewer samples than this get a word on how to have more.
+MIN_SAMPLES = 50
 
 PR_SET_PTRACER = 0x59616D61
 PR_SET_PTRACER_ANY = -1
@@ -116,8 +120,11 @@ def complete(path, lines):
     pf, "none" with --no-lines), and the text of the code IPython ran
     that is in no file (cells: linecache has them under names like
     /tmp/ipykernel_PID/NNN.py), as source records, so that the listing
-    shows their lines, now and when the recording is read later."""
+    shows their lines, now and when the recording is read later.
+    Returns the number of samples in the recording."""
     import linecache
+    with open(path, encoding="utf-8", errors="replace") as rec:
+        samples = sum(1 for line in rec if line.startswith("sample "))
     with open(path, "a", encoding="ascii") as out:
         out.write("meta lines %s\n" % ("numba-faithful" if lines else "none"))
         for name, entry in list(linecache.cache.items()):
@@ -128,6 +135,7 @@ def complete(path, lines):
                 out.write("source %s %d %s\n" % (
                     escape_field(name), number,
                     escape_field(text.rstrip("\r\n"))))
+    return samples
 
 
 def report(path, html, asm=False):
@@ -199,6 +207,7 @@ class PfMagics(Magics):
         keep = opts.output is not None
         path = opts.output or tempfile.mkstemp(prefix="pf-", suffix=".rec")[1]
         rec = Recording(path, opts.frequency, opts.call_graph)
+        started = time.perf_counter()
         try:
             rec.start()
         except PfError as e:
@@ -215,7 +224,9 @@ class PfMagics(Magics):
                 rec.stop()
             except PfError as e:
                 print("pf: %s" % e, file=sys.stderr)
-        complete(path, not opts.no_lines and _lines.mode() == "lines")
+        elapsed = time.perf_counter() - started
+        samples = complete(path, not opts.no_lines and
+                           _lines.mode() == "lines")
         html = (_in_notebook(self.shell) and not opts.text and
                 _html_supported())
         try:
@@ -229,6 +240,11 @@ class PfMagics(Magics):
         if errors.strip():
             print(errors.strip(), file=sys.stderr)
         self._show(out, html)
+        if samples < MIN_SAMPLES:
+            print("pf: %d sample%s in %.3f s: too few to tell lines apart; "
+                  "run the code longer (in a loop), or sample faster (-F)"
+                  % (samples, "" if samples == 1 else "s", elapsed),
+                  file=sys.stderr)
         if keep:
             print("pf: recording kept in %s" % path)
         if result is not None and not result.success:
@@ -239,10 +255,11 @@ class PfMagics(Magics):
             # In a frame of its own: the page's style and script stay
             # out of the notebook's, and the notebook's out of it.
             import html as html_text
-            from IPython.display import HTML, display
-            display(HTML('<iframe class="pf-report" style="width:100%%;'
-                         'height:640px;border:1px solid #ccc" srcdoc="%s">'
-                         '</iframe>' % html_text.escape(out, quote=True)))
+            from IPython.display import display
+            display({"text/html": '<iframe class="pf-report" style="width:'
+                     '100%%;height:640px;border:1px solid #ccc" srcdoc="%s">'
+                     '</iframe>' % html_text.escape(out, quote=True)},
+                    raw=True)
         elif _in_notebook(self.shell):
             from IPython.display import display
             display({"text/plain": out}, raw=True)
