@@ -12,28 +12,14 @@ done
 cd "$T" || exit 1
 BASE=7f0000001000
 
-# sym_at NAME OFFSET: the process address of symbol NAME plus OFFSET
-# (nm shows the address objcopy gave .text).
-sym_at() {
-	printf "%x" $((0x$(nm hot.o | awk -v n="$1" '$3 == n { print $1 }') + $2))
-}
-# samples N ADDR: N sample records at ADDR.
-samples() {
-	i=0
-	while [ $i -lt "$1" ]; do echo "sample 20 7 7 0 $2"; i=$((i + 1)); done
-}
-
 test_expect 'a recording of the fixture with samples on known instructions' '
 	hot_object hot.o 0x$BASE &&
-	objcopy -O binary --only-section=.text hot.o text.bin &&
-	{ echo "# pf-record 2"; echo "meta pid 7"
-	  sh "$TOP/tests/jit-records.sh" 1 10 hot.o
-	  echo "jitcode 1 $BASE $(base64 -w 0 text.bin)"
-	  samples 6 $(sym_at dear_loop 0x29)
-	  samples 2 $(sym_at dear_loop 0x22)
-	  samples 3 $(sym_at dear_loop 0x2d)
-	  samples 2 $(sym_at cheap_loop 0x25)
-	  samples 1 $(sym_at cheap_loop 0x29); } >hot.rec &&
+	{ hot_records $BASE
+	  samples 6 7 $(sym_at dear_loop 0x29)
+	  samples 2 7 $(sym_at dear_loop 0x22)
+	  samples 3 7 $(sym_at dear_loop 0x2d)
+	  samples 2 7 $(sym_at cheap_loop 0x25)
+	  samples 1 7 $(sym_at cheap_loop 0x29); } >hot.rec &&
 	pf-symbolize hot.rec >hot.sym && pf-aggregate hot.sym >hot.agg &&
 	grep -q "^code jit:1 [0-9a-f]* [0-9a-f]* live dear_loop$" hot.agg
 '
@@ -139,14 +125,14 @@ test_expect 'a line whose samples are on push, pop and ret is said to be the cal
 	other=$(awk "\$2 == \"mov\" { print \$1; exit }" entry.insns) &&
 	test -n "$pop" && test -n "$ret" && test -n "$push" && test -n "$other" &&
 	{ sed "/^sample /d" hot.rec
-	  samples 5 $pop; samples 2 $ret; samples 1 $other; } >frame.rec &&
+	  samples 5 7 $pop; samples 2 7 $ret; samples 1 7 $other; } >frame.rec &&
 	pf-symbolize frame.rec | pf-aggregate >frame.agg &&
 	pf-annotate -n --function hot_entry frame.agg >frame.out &&
 	cat frame.out &&
 	grep -q "^ *| *\[7 on the call.s entry and exit (registers saved and restored, the frame, ret): paid once per call\]$" frame.out &&
 	test "$(grep -c "entry and exit" frame.out)" -eq 1 &&
 	{ sed "/^sample /d" hot.rec
-	  samples 1 $push; samples 3 $other; } >body.rec &&
+	  samples 1 7 $push; samples 3 7 $other; } >body.rec &&
 	pf-symbolize body.rec | pf-aggregate >body.agg &&
 	pf-annotate -n --asm body.agg >body.out &&
 	cat body.out && grep -q "^ *| *3 \* *+" body.out &&
@@ -162,7 +148,7 @@ test_expect '--function on a native function: its instructions from the mapped f
 		awk "/<run_hot>:/ { on = 1; next } on && /^ *[0-9a-f]+:/ { if (++n == 5) { sub(/:/, \"\", \$1); print \$1; exit } }") &&
 	{ echo "# pf-record 2"; echo "meta pid 7"
 	  printf "map 1 7 %x %x %x %s\n" $((0x$base + $2)) $((0x$base + $2 + 0x10000)) $(($1)) "$fx"
-	  samples 3 $(printf "%x" $((0x$base + 0x$fifth))); } >native.rec &&
+	  samples 3 7 $(printf "%x" $((0x$base + 0x$fifth))); } >native.rec &&
 	pf-symbolize native.rec >native.sym &&
 	grep -q "^code [^ ]*jitfixture [0-9a-f]* [0-9a-f]* file run_hot$" native.sym &&
 	pf-aggregate native.sym >native.agg &&

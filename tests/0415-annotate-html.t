@@ -13,23 +13,11 @@ PY=$(command -v python3 || command -v /usr/bin/python3) || skip_all "no python3"
 cd "$T" || exit 1
 BASE=7f0000001000
 
-sym_at() {
-	printf "%x" $((0x$(nm hot.o | awk -v n="$1" '$3 == n { print $1 }') + $2))
-}
-# samples N TID ADDR: N sample records of thread TID at ADDR.
-samples() {
-	i=0
-	while [ $i -lt "$1" ]; do echo "sample 20 7 $2 0 $3"; i=$((i + 1)); done
-}
-
 test_expect 'a recording of two threads on the fixture, aggregated per thread' '
 	hot_object hot.o 0x$BASE &&
-	objcopy -O binary --only-section=.text hot.o text.bin &&
-	{ echo "# pf-record 2"; echo "meta pid 7"
+	{ hot_records $BASE
 	  echo "meta command ./jitfixture threads 2 1"
 	  echo "thread 1 7 7 main"; echo "thread 1 7 8 worker"
-	  sh "$TOP/tests/jit-records.sh" 1 10 hot.o
-	  echo "jitcode 1 $BASE $(base64 -w 0 text.bin)"
 	  samples 6 7 $(sym_at dear_loop 0x29)
 	  samples 3 7 $(sym_at dear_loop 0x2d)
 	  samples 2 7 $(sym_at cheap_loop 0x25)

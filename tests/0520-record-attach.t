@@ -7,15 +7,6 @@
 fx=$TOP/tests/fixtures/jitfixture
 [ -x "$fx" ] || skip_all "no $fx (make tests/fixtures/jitfixture)"
 
-# await_line FILE PATTERN: until FILE has a line matching PATTERN (10 s).
-await_line() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 200 ] && return 1
-		sleep 0.05
-	done
-}
 
 # The fixture waits 2 s, then registers its object and starts its two
 # threads: pf-record, attached while it waits, sees both happen, and

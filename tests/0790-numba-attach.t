@@ -10,27 +10,11 @@ prog=$TOP/tests/programs/attach_target.py
 # it (which PYTHONPATH=record/shim would also run).
 mkdir -p "$T/pkg" && ln -sfn "$TOP/record/shim/pf" "$T/pkg/pf"
 
-# await_line FILE PATTERN: until FILE has a line matching PATTERN (60 s:
-# numba's import and compilation on a loaded machine).
-await_line() {
-	i=0
-	while ! grep -q "$2" "$1" 2>/dev/null; do
-		i=$((i + 1))
-		[ $i -gt 1200 ] && return 1
-		sleep 0.05
-	done
-}
-
-# hottest_line FILE: the source text of the listing row with the most.
-hottest_line() {
-	awk -F"|" "/^ *[0-9.]+% \\|/ { v = \$1 + 0; if (v > best) { best = v; text = \$0 } }
-		END { print text }" "$1"
-}
 
 test_expect 'started without pf: a profile by function, and how to have lines' '
 	"$py" "$prog" 8 >"$T/plain.out" 2>"$T/plain.err" &
 	pid=$! &&
-	await_line "$T/plain.out" "^ready $pid$" &&
+	await_line "$T/plain.out" "^ready $pid$" 60 &&
 	pf-record -p $pid -d 1.5 -o "$T/plain.rec" 2>"$T/plain.rec-err" &&
 	cat "$T/plain.rec-err" &&
 	grep -q "^pf-record: attached to process $pid (" "$T/plain.rec-err" &&
@@ -48,7 +32,7 @@ test_expect 'started without pf: a profile by function, and how to have lines' '
 test_expect 'started with python3 -m pf: the hot line' '
 	PYTHONPATH=$T/pkg "$py" -m pf "$prog" 8 >"$T/pf.out" 2>"$T/pf.err" &
 	pid=$! &&
-	await_line "$T/pf.out" "^ready $pid$" &&
+	await_line "$T/pf.out" "^ready $pid$" 60 &&
 	pf-record -p $pid -d 1.5 -o "$T/pf.rec" 2>"$T/pf.rec-err" &&
 	cat "$T/pf.rec-err" &&
 	! grep -q "has line tables" "$T/pf.rec-err" &&

@@ -68,12 +68,6 @@ for cell in json.load(open(sys.argv[1]))["cells"]:
 EOF
 }
 
-# hottest_line FILE: the row of a text listing with the largest share.
-hottest_line() {
-	awk -F"|" "/^ *[0-9.]+% \\|/ { v = \$1 + 0; if (v > best) { best = v; text = \$0 } }
-		END { print text }" "$1"
-}
-
 test_expect '%%pf in a notebook: the hot line of the Numba function, with the largest share' '
 	notebook "%load_ext pf" "$KERNEL" "%%pf --text
 run(1.5)" >"$T/cell.ipynb" &&

@@ -87,6 +87,46 @@ hot_object() {
 	objcopy --change-section-address .text="$2" hot.tmp.o "$1"
 }
 
+# hot_records ADDR: the start of a recording of process 7 whose JIT
+# object 1 is hot.o of the current directory, made by hot_object at
+# ADDR (hex, without 0x): header, the object and the code that ran.
+hot_records() {
+	objcopy -O binary --only-section=.text hot.o text.bin &&
+	echo "# pf-record 2" && echo "meta pid 7" &&
+	sh "$TOP/tests/jit-records.sh" 1 10 hot.o &&
+	echo "jitcode 1 $1 $(base64 -w 0 text.bin)"
+}
+
+# sym_at NAME OFFSET: the address (hex) of symbol NAME of hot.o in the
+# current directory plus OFFSET (nm shows where hot_object put .text).
+sym_at() {
+	printf "%x" $((0x$(nm hot.o | awk -v n="$1" '$3 == n { print $1 }') + $2))
+}
+
+# samples N TID ADDR: N sample records of thread TID of process 7 at ADDR.
+samples() {
+	i=0
+	while [ $i -lt "$1" ]; do echo "sample 20 7 $2 0 $3"; i=$((i + 1)); done
+}
+
+# await_line FILE PATTERN [SECONDS]: wait until FILE has a line that
+# matches PATTERN (grep); fails after SECONDS (default 10).
+await_line() {
+	await_i=0
+	while ! grep -q "$2" "$1" 2>/dev/null; do
+		await_i=$((await_i + 1))
+		[ $await_i -gt $((${3:-10} * 20)) ] && return 1
+		sleep 0.05
+	done
+}
+
+# hottest_line FILE: the row of pf-annotate's text listing FILE with the
+# largest share (ties: the first).
+hottest_line() {
+	awk -F"|" '/^ *[0-9.]+% \|/ { v = $1 + 0; if (v > best) { best = v; text = $0 } }
+		END { print text }' "$1"
+}
+
 # spans_agree SYM: every sample of pf-symbolize output SYM that lies in
 # a span record's range is described by it exactly as the sample is
 # (FUNCTION FILE LINE INLINED).  Prints "N samples in spans, M bad" and
