@@ -32,7 +32,7 @@
 #define NOLINES_NAME_SHOWN 60
 
 static const char usage_text[] =
-	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread] [--asm[=att]] [-f NAME] [--html] [FILE]\n";
+	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread | -p PID] [--asm[=att]] [-f NAME] [--html] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -51,6 +51,9 @@ static PF_NORETURN void usage(int code)
 		      "                       percentages of its samples\n"
 		      "      --each-thread    show the listing of each thread, one after\n"
 		      "                       the other\n"
+		      "  -p, --process=PID    show the listing of process PID only (its\n"
+		      "                       threads together), in percentages of its\n"
+		      "                       samples\n"
 		      "      --asm[=att]      show the instructions of each line with\n"
 		      "                       samples, with their shares (Intel syntax,\n"
 		      "                       or AT&T)\n"
@@ -545,6 +548,40 @@ static void annotate_thread(struct annotate *a, const struct thread_info *t,
 	free(lines);
 }
 
+/* -p PID: the listing of one process, its threads together. */
+static void annotate_process(struct annotate *a, uint32_t pid)
+{
+	struct listing_input in = {
+		.callsites = &a->callsites,
+		.texts = a->profile.texts, .texts_nr = a->profile.texts_nr,
+	};
+	struct line_count *lines;
+
+	if (lines_missing(a, a->profile.threadlines_nr)) {
+		warn("no threadline records%s", a->profile.bad_lines ? "" :
+			": run pf-aggregate --per-thread");
+		a->code = EXIT_PARTIAL;
+		return;
+	}
+	lines = process_lines(&a->profile, a->threads, a->threads_nr, pid,
+			      &in.lines_nr, &in.samples);
+	if (!in.samples) {
+		warn("no samples of process %" PRIu32, pid);
+		a->code = EXIT_PARTIAL;
+		free(lines);
+		return;
+	}
+	printf("# listing of process %" PRIu32 " only: %" PRIu64 " sample%s%s\n",
+	       pid, in.samples, in.samples == 1 ? "" : "s",
+	       a->opt.numbers ? "" : ", percentages of these");
+	in.lines = lines;
+	if (in.lines_nr)
+		print_hidden(a, print_listing(&in, &a->opt));
+	else
+		puts("# no JIT sample of this process has a source line");
+	free(lines);
+}
+
 /* -t TID (each 0) or --each-thread (each 1). */
 static void annotate_threads(struct annotate *a, uint32_t tid, int each)
 {
@@ -614,6 +651,7 @@ static void annotate_html(struct annotate *a)
 	capture_begin(&c);
 	print_header(p, a->nolines, a->nolines_nr, a->opt.min_percent);
 	print_outside(p);
+	print_process_summary(p, a->threads, a->threads_nr);
 	print_thread_summary(a->threads, a->threads_nr);
 	r.summary = capture_end(&c, &r.summary_len);
 	n = p->threadlines_nr && a->threads_nr > 1 ? a->threads_nr : 0;
@@ -667,6 +705,7 @@ int main(int argc, char **argv)
 		{ "min-percent", required_argument, NULL, 'm' },
 		{ "numbers", no_argument, NULL, 'n' },
 		{ "thread", required_argument, NULL, 't' },
+		{ "process", required_argument, NULL, 'p' },
 		{ "each-thread", no_argument, NULL, OPT_EACH_THREAD },
 		{ "asm", optional_argument, NULL, OPT_ASM },
 		{ "html", no_argument, NULL, OPT_HTML },
@@ -679,13 +718,13 @@ int main(int argc, char **argv)
 	struct profile *p = &a.profile;
 	const char *path;
 	FILE *fp;
-	int opt_char, one_thread = 0, each_thread = 0;
-	uint32_t tid = 0;
+	int opt_char, one_thread = 0, each_thread = 0, one_process = 0;
+	uint32_t tid = 0, pid = 0;
 
 	progname = "pf-annotate";
 	memset(&a, 0, sizeof(a));
 	a.opt.min_percent = 0.5;
-	while ((opt_char = getopt_long(argc, argv, "m:nt:f:hV", longopts,
+	while ((opt_char = getopt_long(argc, argv, "m:nt:p:f:hV", longopts,
 				       NULL)) != -1) {
 		switch (opt_char) {
 		case 'm':
@@ -698,6 +737,11 @@ int main(int argc, char **argv)
 			tid = (uint32_t)parse_option_u64("--thread", optarg, 0,
 							 UINT32_MAX);
 			one_thread = 1;
+			break;
+		case 'p':
+			pid = (uint32_t)parse_option_u64("--process", optarg,
+							 1, UINT32_MAX);
+			one_process = 1;
 			break;
 		case OPT_EACH_THREAD:
 			each_thread = 1;
@@ -732,11 +776,11 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		usage(EXIT_USAGE);
-	if (one_thread && each_thread) {
-		warn("--thread and --each-thread exclude each other");
+	if (one_thread + each_thread + one_process > 1) {
+		warn("--thread, --each-thread and --process exclude each other");
 		usage(EXIT_USAGE);
 	}
-	if (a.html && (one_thread || each_thread || a.function)) {
+	if (a.html && (one_thread || each_thread || one_process || a.function)) {
 		warn("--html has every thread's listing: not with --thread, "
 		     "--each-thread or --function");
 		usage(EXIT_USAGE);
@@ -745,7 +789,7 @@ int main(int argc, char **argv)
 		a.asm_mode = 1;	/* --function is an instruction view */
 	if (a.html && !a.asm_mode)
 		a.asm_mode = 1;	/* folded under each line */
-	if (a.asm_mode && (one_thread || each_thread)) {
+	if (a.asm_mode && (one_thread || each_thread || one_process)) {
 		warn("--asm shows the samples of all threads: not with "
 		     "--thread or --each-thread");
 		usage(EXIT_USAGE);
@@ -764,9 +808,12 @@ int main(int argc, char **argv)
 	}
 	print_header(p, a.nolines, a.nolines_nr, a.opt.min_percent);
 	print_outside(p);
+	print_process_summary(p, a.threads, a.threads_nr);
 	print_thread_summary(a.threads, a.threads_nr);
 	if (!p->by_kind[KIND_JIT] && !a.function)
 		puts("# no samples hit JIT code");
+	else if (one_process)
+		annotate_process(&a, pid);
 	else if (one_thread || each_thread)
 		annotate_threads(&a, tid, each_thread);
 	else if (a.function)

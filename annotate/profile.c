@@ -353,6 +353,78 @@ static void do_command(struct reader *r, char *args)
 	p->command = cmd;
 }
 
+static struct process_count *process_of(struct profile *p, uint32_t pid)
+{
+	size_t i;
+
+	for (i = p->procs_nr; i-- > 0;)
+		if (p->procs[i].pid == pid)
+			return &p->procs[i];
+	ALLOC_GROW(p->procs, p->procs_nr + 1, p->procs_alloc);
+	memset(&p->procs[p->procs_nr], 0, sizeof(p->procs[0]));
+	p->procs[p->procs_nr].pid = pid;
+	return &p->procs[p->procs_nr++];
+}
+
+/* fork TIME PID PPID */
+static void do_fork(struct reader *r, char **f, size_t n)
+{
+	uint64_t time, pid, ppid;
+
+	if (n != 4 || parse_count(f[1], &time) ||
+	    parse_u64(f[2], 10, 1, UINT32_MAX, &pid) ||
+	    parse_u64(f[3], 10, 1, UINT32_MAX, &ppid)) {
+		bad_line(r, "bad fork record");
+		return;
+	}
+	process_of(r->profile, (uint32_t)pid)->ppid = (uint32_t)ppid;
+}
+
+/* exec TIME PID ARGV... */
+static void do_exec(struct reader *r, char **f, size_t n)
+{
+	struct process_count *c;
+	uint64_t time, pid;
+	char *cmd = NULL, *arg;
+	size_t len = 0, alloc = 0, i;
+
+	if (n < 4 || parse_count(f[1], &time) ||
+	    parse_u64(f[2], 10, 1, UINT32_MAX, &pid)) {
+		bad_line(r, "bad exec record");
+		return;
+	}
+	for (i = 3; i < n; i++) {
+		if (unescape_field(f[i], &arg)) {
+			free(cmd);
+			bad_line(r, "bad exec record");
+			return;
+		}
+		append_arg(&cmd, &len, &alloc, arg ? arg : "-");
+	}
+	c = process_of(r->profile, (uint32_t)pid);
+	free(c->command);
+	c->command = cmd;
+}
+
+/* procexit TIME PID STATUS HOW */
+static void do_procexit(struct reader *r, char **f, size_t n)
+{
+	struct process_count *c;
+	uint64_t time, pid, status;
+	char *how;
+
+	if (n != 5 || parse_count(f[1], &time) ||
+	    parse_u64(f[2], 10, 1, UINT32_MAX, &pid) ||
+	    parse_count(f[3], &status) || unescape_field(f[4], &how) || !how) {
+		bad_line(r, "bad procexit record");
+		return;
+	}
+	c = process_of(r->profile, (uint32_t)pid);
+	free(c->how);
+	c->how = xstrdup(how);
+	c->status = status;
+}
+
 static void do_exit(struct reader *r, char **f, size_t n)
 {
 	struct profile *p = r->profile;
@@ -417,6 +489,13 @@ static void process_line(struct reader *r)
 		do_command(r, lr->buf + 13);
 		return;
 	}
+	if (!strncmp(lr->buf, "meta pid ", 9)) {
+		uint64_t pid;
+
+		if (!parse_u64(lr->buf + 9, 10, 1, UINT32_MAX, &pid))
+			r->profile->pid = (uint32_t)pid;
+		return;
+	}
 	if (!strncmp(lr->buf, "meta lines ", 11)) {
 		free(r->profile->lines_mode);
 		r->profile->lines_mode = xstrdup(lr->buf + 11);
@@ -451,6 +530,12 @@ static void process_line(struct reader *r)
 		do_exit(r, f, n);
 	else if (!strcmp(f[0], "source"))
 		do_source(r, f, n);
+	else if (!strcmp(f[0], "fork"))
+		do_fork(r, f, n);
+	else if (!strcmp(f[0], "exec"))
+		do_exec(r, f, n);
+	else if (!strcmp(f[0], "procexit"))
+		do_procexit(r, f, n);
 	else if (!strcmp(f[0], "code") && !r->profile->have_code)
 		r->profile->code_seen++;
 	else if (r->profile->have_code)
@@ -528,6 +613,11 @@ void profile_release(struct profile *p)
 	free(p->noline_objects);
 	free(p->command);
 	free(p->lines_mode);
+	for (i = 0; i < p->procs_nr; i++) {
+		free(p->procs[i].command);
+		free(p->procs[i].how);
+	}
+	free(p->procs);
 	for (i = 0; i < p->texts_nr; i++) {
 		free(p->texts[i].file);
 		free(p->texts[i].text);

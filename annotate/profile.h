@@ -60,6 +60,17 @@ struct thread_count {
 	uint64_t samples, jit;
 };
 
+/*
+ * A process of the recording (fork, exec and procexit records, and the
+ * command's own meta pid and exit): what it ran and how it ended.
+ */
+struct process_count {
+	uint32_t pid, ppid;	/* ppid 0: not known */
+	char *command;		/* its exec's argv, for a shell; or NULL */
+	char *how;		/* procexit/exit HOW, or NULL: not known */
+	uint64_t status;
+};
+
 /* threadline SELF SELF% TOTAL TOTAL% PID TID FILE LINE FUNCTION */
 struct threadline_count {
 	uint32_t pid, tid;
@@ -121,6 +132,9 @@ struct profile {
 	int have_code;		/* code is read (want_code) */
 	uint64_t code_seen;	/* code records, read or not */
 	struct code_set code;	/* insn and code records, with want_code */
+	struct process_count *procs;	/* in order of appearance */
+	size_t procs_nr, procs_alloc;
+	uint32_t pid;		/* meta pid: the command's process, or 0 */
 	struct source_text *texts;	/* source records */
 	size_t texts_nr, texts_alloc;
 };

@@ -7,6 +7,7 @@
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 /* The summary names at most this many threads. */
 #define THREADS_SHOWN 16
@@ -137,6 +138,152 @@ void print_thread_summary(const struct thread_info *t, size_t nr)
 		printf("# and %zu more threads", nr - shown);
 		print_counts(rest, rest_jit);
 	}
+}
+
+struct process_row {
+	uint32_t pid;
+	uint64_t samples, jit;
+};
+
+static int cmp_process_row(const void *pa, const void *pb)
+{
+	const struct process_row *a = pa, *b = pb;
+
+	if (a->samples != b->samples)
+		return a->samples > b->samples ? -1 : 1;
+	return (a->pid > b->pid) - (a->pid < b->pid);
+}
+
+/* Samples per process, the busiest first; *nr of them. */
+static struct process_row *process_rows(const struct thread_info *t,
+					size_t nr, size_t *rows_nr)
+{
+	struct process_row *rows = NULL;
+	size_t i, j, n = 0, alloc = 0;
+
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < n && rows[j].pid != t[i].pid; j++)
+			;
+		if (j == n) {
+			ALLOC_GROW(rows, n + 1, alloc);
+			memset(&rows[n++], 0, sizeof(rows[0]));
+			rows[j].pid = t[i].pid;
+		}
+		rows[j].samples += thread_samples(&t[i]);
+		rows[j].jit += t[i].jit;
+	}
+	if (n)
+		qsort(rows, n, sizeof(*rows), cmp_process_row);
+	*rows_nr = n;
+	return rows;
+}
+
+static const struct process_count *find_process(const struct profile *p,
+						uint32_t pid)
+{
+	size_t i;
+
+	for (i = p->procs_nr; i-- > 0;)
+		if (p->procs[i].pid == pid)
+			return &p->procs[i];
+	return NULL;
+}
+
+#define PROCESSES_SHOWN 16
+
+void print_process_summary(const struct profile *p,
+			   const struct thread_info *t, size_t nr)
+{
+	size_t n, i, shown;
+	struct process_row *rows = process_rows(t, nr, &n);
+	uint64_t rest = 0, rest_jit = 0;
+
+	while (n && !rows[n - 1].samples)
+		n--;
+	if (n < 2) {
+		free(rows);
+		return;
+	}
+	shown = n > PROCESSES_SHOWN ? PROCESSES_SHOWN - 1 : n;
+	for (i = 0; i < shown; i++) {
+		const struct process_count *c = find_process(p, rows[i].pid);
+		int main_process = rows[i].pid == p->pid;
+		const char *cmd = c && c->command ? c->command
+				  : main_process ? p->command : NULL;
+		const char *how = main_process ? p->exit_how : c ? c->how : NULL;
+		uint64_t status = main_process ? p->exit_status
+					       : c ? c->status : 0;
+
+		printf("# process %" PRIu32, rows[i].pid);
+		if (cmd)
+			printf(" %s", cmd);
+		else if (c && c->ppid)
+			printf(" (forked from %" PRIu32 ")", c->ppid);
+		printf(": %" PRIu64 " sample%s (%.1f%%), %.1f%% in JIT code",
+		       rows[i].samples, rows[i].samples == 1 ? "" : "s",
+		       percent(rows[i].samples, p->samples),
+		       percent(rows[i].jit, rows[i].samples));
+		if (how && strcmp(how, "exited"))
+			printf(", killed by %s", how);
+		else if (how)
+			printf(", exit %" PRIu64, status);
+		putchar('\n');
+	}
+	for (; i < n; i++) {
+		rest += rows[i].samples;
+		rest_jit += rows[i].jit;
+	}
+	if (shown < n)
+		printf("# and %zu more processes: %" PRIu64 " samples (%.1f%%), "
+		       "%.1f%% in JIT code\n", n - shown, rest,
+		       percent(rest, p->samples), percent(rest_jit, rest));
+	free(rows);
+}
+
+static int cmp_line_key(const void *pa, const void *pb)
+{
+	const struct line_count *a = pa, *b = pb;
+	int c = strcmp(a->file ? a->file : "", b->file ? b->file : "");
+
+	if (c)
+		return c;
+	if ((c = strcmp(a->function ? a->function : "",
+			b->function ? b->function : "")))
+		return c;
+	return (a->line > b->line) - (a->line < b->line);
+}
+
+struct line_count *process_lines(const struct profile *p,
+				 const struct thread_info *t, size_t nr,
+				 uint32_t pid, size_t *lines_nr,
+				 uint64_t *samples)
+{
+	struct line_count *lines = NULL;
+	size_t i, n = 0, alloc = 0, out;
+
+	*samples = 0;
+	for (i = 0; i < nr; i++)
+		if (t[i].pid == pid)
+			*samples += thread_samples(&t[i]);
+	for (i = 0; i < p->threadlines_nr; i++) {
+		if (p->threadlines[i].pid != pid)
+			continue;
+		ALLOC_GROW(lines, n + 1, alloc);
+		lines[n++] = p->threadlines[i].line;
+	}
+	if (n)
+		qsort(lines, n, sizeof(*lines), cmp_line_key);
+	/* One record a line: its threads' counts summed. */
+	for (i = out = 0; i < n; i++) {
+		if (out && !cmp_line_key(&lines[out - 1], &lines[i])) {
+			lines[out - 1].self += lines[i].self;
+			lines[out - 1].total += lines[i].total;
+			continue;
+		}
+		lines[out++] = lines[i];
+	}
+	*lines_nr = out;
+	return lines;
 }
 
 struct line_count *thread_lines(const struct profile *p,

@@ -44,6 +44,25 @@ uint64_t thread_samples(const struct thread_info *t);
  */
 void print_thread_summary(const struct thread_info *t, size_t nr);
 
+/*
+ * With samples of more than one process (a command that starts worker
+ * processes): a line for each, the busiest first, "# process PID
+ * COMMAND: N samples (P%), J% in JIT code, exit 0", from the samples of
+ * its threads and p's process records.
+ */
+void print_process_summary(const struct profile *p,
+			   const struct thread_info *t, size_t nr);
+
+/*
+ * The threadline records of every thread of process pid, as line
+ * records, the threads' counts of a line summed; *samples: the
+ * process's samples.
+ */
+struct line_count *process_lines(const struct profile *p,
+				 const struct thread_info *t, size_t nr,
+				 uint32_t pid, size_t *lines_nr,
+				 uint64_t *samples);
+
 /* "TID NAME" or "TID" for an unnamed thread. */
 void print_thread_name(const struct thread_info *t);
 

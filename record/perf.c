@@ -491,7 +491,8 @@ static void handle_record(struct sampler *s, const unsigned char *rec,
 		if (ev->comm)
 			ev->comm(ev->arg, trailer_time(rec - sizeof(hdr),
 						       hdr.size),
-				 ids[0], ids[1], name);
+				 ids[0], ids[1], name,
+				 (hdr.misc & PERF_RECORD_MISC_COMM_EXEC) != 0);
 		break;
 	}
 	case PERF_RECORD_FORK: {
@@ -504,7 +505,20 @@ static void handle_record(struct sampler *s, const unsigned char *rec,
 			return;
 		memcpy(&f, rec, sizeof(f));
 		if (ev->fork)
-			ev->fork(ev->arg, f.time, f.pid, f.tid);
+			ev->fork(ev->arg, f.time, f.pid, f.ppid, f.tid);
+		break;
+	}
+	case PERF_RECORD_EXIT: {
+		struct {
+			uint32_t pid, ppid, tid, ptid;
+			uint64_t time;
+		} f;
+
+		if (size < sizeof(f))
+			return;
+		memcpy(&f, rec, sizeof(f));
+		if (ev->exit)
+			ev->exit(ev->arg, f.time, f.pid, f.tid);
 		break;
 	}
 	case PERF_RECORD_LOST: {

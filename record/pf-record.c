@@ -64,6 +64,8 @@ struct session {
 	struct compile_events *compile;
 	struct unwinder *unwinder;	/* -g, else NULL */
 	uint64_t synced_samples, synced_time;	/* at the last sync record */
+	pid_t *procs;		/* the processes seen start (the child too) */
+	size_t nprocs, procs_alloc;
 	uint32_t *tids;		/* threads already named */
 	char (*names)[16];
 	size_t ntids, tids_alloc;
@@ -307,31 +309,109 @@ static void on_mmap(void *arg, uint64_t time, uint32_t pid, uint64_t start,
 		return;	/* [vdso], anonymous memory, memfd: no file */
 	if (mappings_add(s->maps, time, pid, start, start + len, pgoff,
 			 path)) {
-		jit_capture_check_file(s->jit, path, start, pgoff);
+		jit_capture_check_file(s->jit, (pid_t)pid, path, start, pgoff,
+				       time);
 		if (s->unwinder)
 			unwinder_add_file(s->unwinder, start, start + len,
 					  pgoff, path);
 	}
 }
 
-static void on_comm(void *arg, uint64_t time, uint32_t pid, uint32_t tid,
-		    const char *name)
+static int known_process(const struct session *s, pid_t pid)
 {
-	note_thread(arg, time, pid, tid, name);
+	size_t i;
+
+	for (i = 0; i < s->nprocs; i++)
+		if (s->procs[i] == pid)
+			return 1;
+	return 0;
 }
 
-static void on_fork(void *arg, uint64_t time, uint32_t pid, uint32_t tid)
+/*
+ * "fork TIME PID PPID": process PID was made by PPID (fork, vfork, a
+ * spawn's clone): it has PPID's mappings and JIT objects until it
+ * execs or registers its own.  Once a process, from whichever source
+ * tells first (the perf event, the ptrace fork stop).
+ */
+static void note_process(struct session *s, uint64_t time, pid_t pid,
+			 pid_t ppid)
+{
+	if (known_process(s, pid))
+		return;
+	ALLOC_GROW(s->procs, s->nprocs + 1, s->procs_alloc);
+	s->procs[s->nprocs++] = pid;
+	fprintf(s->out, "fork %" PRIu64 " %d %d\n", time, (int)pid,
+		(int)ppid);
+	jit_capture_fork(s->jit, ppid, pid);
+}
+
+/* "exec TIME PID ARGV...": process PID is now this program. */
+static void note_exec(struct session *s, uint64_t time, pid_t pid,
+		      const char *comm)
+{
+	char path[64], buf[8192];
+	ssize_t n = -1, off;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+	}
+	fprintf(s->out, "exec %" PRIu64 " %d", time, (int)pid);
+	if (n <= 0) {		/* gone already: its name is all there is */
+		fputc(' ', s->out);
+		fput_field(s->out, comm);
+	}
+	for (off = 0; n > 0 && off < n; off += (ssize_t)strlen(buf + off) + 1) {
+		buf[n] = '\0';
+		fputc(' ', s->out);
+		fput_field(s->out, buf + off);
+	}
+	fputc('\n', s->out);
+	jit_capture_exec(s->jit, pid, time);
+}
+
+static void on_comm(void *arg, uint64_t time, uint32_t pid, uint32_t tid,
+		    const char *name, int exec)
+{
+	struct session *s = arg;
+
+	if (exec && pid == tid)
+		note_exec(s, time, (pid_t)pid, name);
+	note_thread(s, time, pid, tid, name);
+}
+
+static void on_fork(void *arg, uint64_t time, uint32_t pid, uint32_t ppid,
+		    uint32_t tid)
 {
 	struct session *s = arg;
 	char name[64];
 
+	if (pid == tid && pid != ppid)
+		note_process(s, time, (pid_t)pid, (pid_t)ppid);
 	if (read_comm((pid_t)pid, (pid_t)tid, name, sizeof(name)) == 0)
 		note_thread(s, time, pid, tid, name);
 }
 
+/*
+ * A process ended (its perf exit event): stop polling it.  Under
+ * ptrace its objects were copied in its exit stop, before.
+ */
+static void on_exit_event(void *arg, uint64_t time, uint32_t pid,
+			  uint32_t tid)
+{
+	struct session *s = arg;
+
+	(void)time;
+	if (pid == tid && (pid_t)pid != s->child)
+		jit_capture_exit(s->jit, (pid_t)pid);
+}
+
 static const struct sampler_events *session_events(struct session *s)
 {
-	static struct sampler_events ev = { on_mmap, on_comm, on_fork, NULL };
+	static struct sampler_events ev = { on_mmap, on_comm, on_fork,
+					    on_exit_event, NULL };
 
 	ev.arg = s;
 	return &ev;
@@ -371,18 +451,50 @@ static void scan_proc_maps(struct session *s)
 	fclose(fp);
 }
 
+static const char *signal_name(int sig);
+
+/* The process (thread group) of thread tid, from /proc; or -1. */
+static pid_t tgid_of(pid_t tid)
+{
+	char path[64], line[128];
+	FILE *fp;
+	int tgid = -1;
+
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
+	if (!(fp = fopen(path, "r")))
+		return -1;
+	while (fgets(line, sizeof(line), fp))
+		if (sscanf(line, "Tgid: %d", &tgid) == 1)
+			break;
+	fclose(fp);
+	return (pid_t)tgid;
+}
+
 static void handle_stop(struct session *s, pid_t tid, int status)
 {
 	int sig = WSTOPSIG(status), event = status >> 16;
+	unsigned long msg;
+	pid_t pid;
 
 	switch (event) {
 	case PTRACE_EVENT_EXIT:
 		/* Memory is still readable: take what was registered last. */
-		if (!s->exit_maps_read) {
+		pid = tgid_of(tid);
+		if (pid <= 0)
+			pid = s->child;
+		if (pid == s->child && !s->exit_maps_read) {
 			scan_proc_maps(s);
 			s->exit_maps_read = 1;
 		}
-		jit_capture_poll(s->jit, tid);
+		jit_capture_poll(s->jit, pid, tid);
+		ptrace(PTRACE_CONT, tid, 0, 0);
+		break;
+	case PTRACE_EVENT_FORK:
+	case PTRACE_EVENT_VFORK:
+		/* A new process, told before it runs. */
+		if (ptrace(PTRACE_GETEVENTMSG, tid, 0, &msg) == 0 &&
+		    (pid = tgid_of(tid)) > 0)
+			note_process(s, now_ns(), (pid_t)msg, pid);
 		ptrace(PTRACE_CONT, tid, 0, 0);
 		break;
 	case PTRACE_EVENT_STOP:
@@ -415,6 +527,16 @@ static void reap(struct session *s)
 		} else if (w == s->child) {
 			s->exited = 1;
 			s->status = status;
+		} else if (known_process(s, w)) {
+			/* A process the command started, traced as well. */
+			fprintf(s->out, "procexit %" PRIu64 " %d %d %s\n",
+				now_ns(), (int)w,
+				WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+						    : WEXITSTATUS(status),
+				WIFSIGNALED(status)
+					? signal_name(WTERMSIG(status))
+					: "exited");
+			jit_capture_exit(s->jit, w);
 		}
 	}
 }
@@ -513,8 +635,7 @@ static void run_loop(struct session *s, int sigfd)
 			reap(s);
 		drain_time = now_ns();
 		sampler_drain(s->sampler, s->out, session_events(s));
-		if (!s->exited)
-			jit_capture_poll(s->jit, s->child);
+		jit_capture_poll_all(s->jit);
 		if (s->unwinder)
 			sampler_flush(s->sampler, s->out, s->unwinder);
 		write_sync(s, drain_time);
@@ -862,6 +983,8 @@ static void attach(struct session *s, pid_t pid,
 	ntids = attach_threads(s, opt, &tids);
 	s->maps = mappings_new(s->out);
 	s->jit = jit_capture_new(pid, s->out);
+	ALLOC_GROW(s->procs, 1, s->procs_alloc);
+	s->procs[s->nprocs++] = pid;
 	if (stacks) {
 		s->unwinder = unwinder_new(s->out);
 		jit_capture_unwind(s->jit, s->unwinder);
@@ -874,7 +997,7 @@ static void attach(struct session *s, pid_t pid,
 				    (uint32_t)tids[i], name);
 	/* Its mappings, the JIT descriptor, and what it registered. */
 	scan_proc_maps(s);
-	jit_capture_poll(s->jit, pid);
+	jit_capture_poll(s->jit, pid, pid);
 	fflush(s->out);
 	/* Sampling from here on: a program waiting for it can go on. */
 	if (!quiet)
@@ -1084,7 +1207,9 @@ int main(int argc, char **argv)
 
 	if (ptrace(PTRACE_SEIZE, s.child, 0,
 		   (void *)(uintptr_t)(PTRACE_O_TRACEEXIT |
-				       PTRACE_O_TRACECLONE)) == 0)
+				       PTRACE_O_TRACECLONE |
+				       PTRACE_O_TRACEFORK |
+				       PTRACE_O_TRACEVFORK)) == 0)
 		s.traced = 1;
 	else
 		warn("cannot trace the command (%s): JIT objects registered "
@@ -1092,6 +1217,8 @@ int main(int argc, char **argv)
 	s.sampler = sampler_open(s.child, &opt);
 	s.maps = mappings_new(s.out);
 	s.jit = jit_capture_new(s.child, s.out);
+	ALLOC_GROW(s.procs, 1, s.procs_alloc);
+	s.procs[s.nprocs++] = s.child;
 	if (stacks) {
 		s.unwinder = unwinder_new(s.out);
 		jit_capture_unwind(s.jit, s.unwinder);
@@ -1161,6 +1288,7 @@ loop:
 	compile_events_free(s.compile);
 	if (s.pidfd >= 0)
 		close(s.pidfd);
+	free(s.procs);
 	free(s.tids);
 	free(s.names);
 	free(shim);

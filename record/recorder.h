@@ -59,9 +59,14 @@ int sampler_kernel_included(const struct sampler *s);
 struct sampler_events {
 	void (*mmap)(void *arg, uint64_t time, uint32_t pid, uint64_t start,
 		     uint64_t len, uint64_t pgoff, const char *path);
+	/* exec: the comm changed because the process exec'd */
 	void (*comm)(void *arg, uint64_t time, uint32_t pid, uint32_t tid,
-		     const char *name);
-	void (*fork)(void *arg, uint64_t time, uint32_t pid, uint32_t tid);
+		     const char *name, int exec);
+	/* A new thread tid of pid; a new process when tid == pid, from ppid. */
+	void (*fork)(void *arg, uint64_t time, uint32_t pid, uint32_t ppid,
+		     uint32_t tid);
+	/* Thread tid of pid ended; the process when tid == pid. */
+	void (*exit)(void *arg, uint64_t time, uint32_t pid, uint32_t tid);
 	void *arg;
 };
 
@@ -114,22 +119,39 @@ uint64_t elf_symbol_address(const char *path, uint64_t start,
 
 struct jit_capture;
 
+/*
+ * The objects of process pid, and of the processes it starts, each
+ * process apart (a `jit` record names its process).
+ */
 struct jit_capture *jit_capture_new(pid_t pid, FILE *out);
 void jit_capture_free(struct jit_capture *jc);
 
 /*
- * A file was mapped: look in it for __jit_debug_descriptor and watch it
- * when found.  Each path is only examined once.
+ * Process child was forked from parent: it has the same descriptors and
+ * objects, the parent's, until it registers its own.  exec: pid is a
+ * new program, with nothing registered.  exit: it is gone.
  */
-void jit_capture_check_file(struct jit_capture *jc, const char *path,
-			    uint64_t start, uint64_t offset);
+void jit_capture_fork(struct jit_capture *jc, pid_t parent, pid_t child);
+void jit_capture_exec(struct jit_capture *jc, pid_t pid, uint64_t time);
+void jit_capture_exit(struct jit_capture *jc, pid_t pid);
 
 /*
- * Copy every object registered since the last call into out.  tid is a
- * thread whose memory can be read (the main thread, or a thread in its
+ * Process pid mapped a file at time: look in it for
+ * __jit_debug_descriptor and watch it when found.  Each path is
+ * examined once a process (and program).
+ */
+void jit_capture_check_file(struct jit_capture *jc, pid_t pid,
+			    const char *path, uint64_t start, uint64_t offset,
+			    uint64_t time);
+
+/*
+ * Copy every object process pid registered since the last call into
+ * out.  tid is a thread of it whose memory can be read (a thread in its
  * exit stop).  Cheap when nothing changed: one read of the list head.
  */
-void jit_capture_poll(struct jit_capture *jc, pid_t tid);
+void jit_capture_poll(struct jit_capture *jc, pid_t pid, pid_t tid);
+/* The same for every process still there. */
+void jit_capture_poll_all(struct jit_capture *jc);
 
 /* Objects captured, descriptors watched, and read errors so far. */
 /* Hand each object captured from now on to the unwinder too. */

@@ -77,6 +77,14 @@ int jit_add_object(struct jit_set *js, char **f, size_t n, uint64_t lineno)
 	    parse_u64(f[3], 16, 0, UINT64_MAX, &o.addr) ||
 	    parse_u64(f[4], 10, 1, MAX_OBJECT_SIZE, &o.size))
 		return -1;
+	/* PID: the process it is of (pf-record since issue 12). */
+	if (n > 5) {
+		uint64_t pid;
+
+		if (parse_u64(f[5], 10, 1, UINT32_MAX, &pid))
+			return -1;
+		o.pid = (uint32_t)pid;
+	}
 	o.lineno = lineno;
 	slot = hashmap_insert(&js->byid, &o.id, sizeof(o.id), &added);
 	if (!added) {
@@ -282,7 +290,7 @@ static void index_object(struct jit_set *js, struct jit_object *o,
 		/* An object without code (Numba makes some) is no error. */
 		if ((sh.sh_flags & SHF_EXECINSTR) && sh.sh_size > 0)
 			range_index_add(code, sh.sh_addr,
-					sh.sh_addr + sh.sh_size, o->time, 0,
+					sh.sh_addr + sh.sh_size, o->time, o->pid,
 					owner);
 	}
 	/* No section at an address: opened only to read its names. */

@@ -40,6 +40,7 @@ struct jit_live {
 
 struct jit_object {
 	uint64_t id, time, addr, size;
+	uint32_t pid;		/* its process; 0 (any) in older streams */
 	uint64_t lineno;	/* of its jit record, for messages */
 	struct jit_chunk *chunk;	/* received, until assembled */
 	size_t chunk_nr, chunk_alloc;

@@ -70,8 +70,19 @@ struct queue {
 	size_t head, nr, alloc;
 };
 
+/*
+ * A process of the recording, from its fork and exec records: a child
+ * has its parent's JIT objects as of the fork, until it execs.
+ */
+struct proc_info {
+	uint32_t pid, parent;	/* parent 0: none known */
+	uint64_t fork_time, exec_time;	/* 0: none */
+};
+
 struct symbolizer {
 	struct queue q;
+	struct proc_info *procs;
+	size_t procs_nr, procs_alloc;
 	struct jit_set jits;
 	struct native_set natives;
 	struct range_index code, maps;
@@ -160,6 +171,77 @@ static int is_consumed(const char *line)
 	       is_kind(line, "jitcode") || is_kind(line, "sync");
 }
 
+static struct proc_info *proc_find(struct symbolizer *z, uint32_t pid,
+				   int create)
+{
+	size_t i;
+
+	for (i = z->procs_nr; i-- > 0;)
+		if (z->procs[i].pid == pid)
+			return &z->procs[i];
+	if (!create)
+		return NULL;
+	ALLOC_GROW(z->procs, z->procs_nr + 1, z->procs_alloc);
+	memset(&z->procs[z->procs_nr], 0, sizeof(z->procs[0]));
+	z->procs[z->procs_nr].pid = pid;
+	return &z->procs[z->procs_nr++];
+}
+
+/*
+ * "fork TIME PID PPID" and "exec TIME PID ARGV...": read (they are
+ * copied through as well).  0, or -1 for a bad record.
+ */
+static int take_process_record(struct symbolizer *z, const char *line)
+{
+	char buf[256], *f[PF_MAX_FIELDS];
+	uint64_t time, pid, ppid;
+	struct proc_info *p;
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	n = split_fields(buf, f, PF_MAX_FIELDS);
+	if (n < 3 || parse_u64(f[1], 10, 0, UINT64_MAX, &time) ||
+	    parse_u64(f[2], 10, 1, UINT32_MAX, &pid))
+		return -1;
+	if (!strcmp(f[0], "exec")) {
+		proc_find(z, (uint32_t)pid, 1)->exec_time = time;
+		return 0;
+	}
+	if (n != 4 || parse_u64(f[3], 10, 1, UINT32_MAX, &ppid) ||
+	    pid == ppid)
+		return -1;
+	p = proc_find(z, (uint32_t)pid, 1);
+	p->parent = (uint32_t)ppid;
+	p->fork_time = time;
+	return 0;
+}
+
+/*
+ * The JIT object range that holds pc in process pid at time: its own
+ * objects (since its last exec), else those it had from its parent at
+ * the fork (and so on up), unless it exec'd since.
+ */
+static const struct addr_range *jit_lookup(struct symbolizer *z, uint64_t pc,
+					   uint32_t pid, uint64_t time)
+{
+	const struct addr_range *r;
+	int depth;
+
+	for (depth = 0; depth < 64; depth++) {
+		const struct proc_info *p = proc_find(z, pid, 0);
+
+		r = range_lookup(&z->code, pc, pid, time, 0);
+		if (r && !(p && r->pid == pid && r->time < p->exec_time))
+			return r;
+		if (!p || !p->parent || (p->exec_time && time >= p->exec_time))
+			return NULL;
+		if (time > p->fork_time)
+			time = p->fork_time;
+		pid = p->parent;
+	}
+	return NULL;
+}
+
 /* Which object pc of process pid at time is in: its symbol cache entry. */
 static uint32_t classify(struct symbolizer *z, uint64_t pc, uint32_t pid,
 			 uint64_t time)
@@ -173,7 +255,7 @@ static uint32_t classify(struct symbolizer *z, uint64_t pc, uint32_t pid,
 	/* Objects and maps came since the last sample: index them. */
 	range_index_finish(&z->code);
 	range_index_finish(&z->maps);
-	if ((r = range_lookup(&z->code, pc, pid, time, 0))) {
+	if ((r = jit_lookup(z, pc, pid, time))) {
 		e = sym_cache_intern(cache, KIND_JIT, r->owner, pc);
 		cache->entry[e].group = r->owner;
 	} else if ((r = range_lookup(&z->maps, pc, pid, time, 0)) ||
@@ -504,6 +586,12 @@ static void symbolize(struct line_reader *lr, struct symbolizer *z)
 		}
 		if (!strncmp(lr->buf, "meta stacks ", 12))
 			z->stacks = 1;
+		if ((is_kind(lr->buf, "fork") || is_kind(lr->buf, "exec")) &&
+		    take_process_record(z, lr->buf)) {
+			warn("line %" PRIu64 ": bad %.4s record '%.200s'",
+			     lr->lineno, lr->buf, lr->buf);
+			z->nr_bad++;
+		}
 		if (lr->buf[0] == '#' || !is_consumed(lr->buf)) {
 			keep_text(z, lr->buf, lr->len);
 			flush(z);
@@ -556,6 +644,7 @@ static void symbolizer_release(struct symbolizer *z)
 	range_index_release(&z->code);
 	range_index_release(&z->maps);
 	free(z->q.item);
+	free(z->procs);
 	memset(z, 0, sizeof(*z));
 }
 

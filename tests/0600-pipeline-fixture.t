@@ -23,7 +23,7 @@ test_expect 'record, symbolize, aggregate, annotate: every stage exits 0' '
 '
 
 test_expect 'the JIT object was captured and its descriptor found' '
-	grep -q "^meta jit-descriptor [0-9a-f]* .*jitfixture$" "$T/fx.rec" &&
+	grep -q "^meta jit-descriptor [0-9a-f]* .*jitfixture [0-9]*$" "$T/fx.rec" &&
 	[ "$(grep -c "^jit " "$T/fx.rec")" -eq 1 ]
 '
 

@@ -507,15 +507,37 @@ def _events_fd():
     in PF_EVENTS_FD is only trusted while it is still that pipe (same
     device and inode as PF_EVENTS_ID): a process started by the program
     may have inherited the variable but not the descriptor, and the
-    number may be another file there."""
+    number may be another file there.  Such a process (a worker that
+    multiprocessing spawns, with its descriptors closed) opens the pipe
+    anew through the process that has it, PF_EVENTS_OWNER, which the
+    first process to find the pipe sets for the processes it starts."""
     import stat
     try:
         fd = int(os.environ["PF_EVENTS_FD"])
         dev, ino = (int(x) for x in os.environ["PF_EVENTS_ID"].split(":"))
-        st = os.fstat(fd)
-    except (KeyError, ValueError, OSError):
+    except (KeyError, ValueError):
         return None
-    if not stat.S_ISFIFO(st.st_mode) or (st.st_dev, st.st_ino) != (dev, ino):
+
+    def is_the_pipe(n):
+        try:
+            st = os.fstat(n)
+        except OSError:
+            return False
+        return stat.S_ISFIFO(st.st_mode) and (st.st_dev, st.st_ino) == (dev, ino)
+
+    if is_the_pipe(fd):
+        os.environ["PF_EVENTS_OWNER"] = str(os.getpid())
+        return fd
+    owner = os.environ.get("PF_EVENTS_OWNER")
+    if not owner:
+        return None
+    try:
+        fd = os.open("/proc/%s/fd/%d" % (owner, fd),
+                     os.O_WRONLY | os.O_CLOEXEC)
+    except (OSError, ValueError):
+        return None
+    if not is_the_pipe(fd):
+        os.close(fd)
         return None
     return fd
 
