@@ -49,8 +49,27 @@ enum {
 /* How much of a bad line a message quotes. */
 #define SHOWN_MAX 72
 
+/*
+ * Several inputs (the recordings of the ranks of a job, of several
+ * hosts) are counted as one.  Their JIT objects are each recording's
+ * own ("jit:7" of two recordings are two objects), and so are their
+ * stack IDs: from the second input on, when there are several, a JIT
+ * object "jit:N" of input K is named "jit:K.N" (so that its code
+ * records, instructions and stacks stay apart), and stack IDs are moved
+ * past those of the inputs before.
+ */
+struct merge {
+	int on;			/* more than one input */
+	unsigned input;		/* from 1 */
+	uint64_t stack_base;	/* added to this input's stack IDs */
+	uint64_t stack_max;	/* the largest ID given so far */
+	char *buf;		/* the rewritten line */
+	size_t alloc;
+};
+
 struct aggregate {
 	unsigned groups;
+	struct merge merge;
 	int format;			/* FORMAT_*: -f */
 	struct path_table paths;	/* -f folded, pprof: whole stacks */
 	struct line_reader lr;
@@ -77,7 +96,7 @@ struct aggregate {
 };
 
 static const char usage_text[] =
-	"usage: pf-aggregate [-T] [-g line|function|thread[,...]] [-f pf|folded|pprof] [FILE]\n";
+	"usage: pf-aggregate [-T] [-g line|function|thread[,...]] [-f pf|folded|pprof] [FILE...]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -87,7 +106,8 @@ static PF_NORETURN void usage(int code)
 	if (!code)
 		fputs("\n"
 		      "Count the samples of a pf-symbolize stream (FILE or standard input)\n"
-		      "and write a pf-aggregate stream to standard output.\n"
+		      "and write a pf-aggregate stream to standard output.  Several FILEs\n"
+		      "(the ranks of a job, other hosts) are counted as one profile.\n"
 		      "\n"
 		      "  -g, --group=KIND  write KIND records: line (the default; with the\n"
 		      "                    call sites of inlined code and the samples per\n"
@@ -738,6 +758,92 @@ static int is_own_kind(const char *line, size_t len)
 	return 0;
 }
 
+/* The fields of a record kind that name a JIT object or a stack. */
+struct merge_fields {
+	const char *kind;
+	int object, stack_id, stack_parent, stack_ref;	/* -1: none */
+};
+
+static const struct merge_fields merge_fields[] = {
+	{ "sample", 7, -1, -1, 12 },
+	{ "stack", 6, 1, 3, -1 },
+	{ "code", 1, -1, -1, -1 },
+	{ "codedata", 1, -1, -1, -1 },
+	{ "span", 1, -1, -1, -1 },
+	{ "object", 1, -1, -1, -1 },
+};
+
+/* A stack ID field [p, p + n): 0, or -1 when it is not one. */
+static int merge_id(const char *p, size_t n, unsigned long long *v)
+{
+	char buf[24], *e;
+
+	if (!n || n >= sizeof(buf) || strspn(p, "0123456789") < n)
+		return -1;
+	memcpy(buf, p, n);
+	buf[n] = '\0';
+	*v = strtoull(buf, &e, 10);
+	return *e ? -1 : 0;
+}
+
+/* Append field [s, s + n) of a record, as merge_line() gives it. */
+static void merge_put(struct merge *m, size_t *len, const char *s, size_t n)
+{
+	ALLOC_GROW(m->buf, *len + n + 1, m->alloc);
+	memcpy(m->buf + *len, s, n);
+	*len += n;
+}
+
+/*
+ * Rewrite lr's record for the input it is of (struct merge); a field
+ * that is not what it should be is left as it is, for the record's
+ * own reader to find bad.
+ */
+static void merge_line(struct aggregate *ag)
+{
+	struct line_reader *lr = &ag->lr;
+	struct merge *m = &ag->merge;
+	const struct merge_fields *mf = NULL;
+	size_t kind_len = strcspn(lr->buf, " "), i, len = 0;
+	const char *p = lr->buf, *end = lr->buf + lr->len;
+	int field;
+
+	for (i = 0; i < sizeof(merge_fields) / sizeof(merge_fields[0]); i++)
+		if (is_kind(lr->buf, kind_len, merge_fields[i].kind))
+			mf = &merge_fields[i];
+	if (!mf)
+		return;
+	for (field = 0; p < end; field++) {
+		const char *q = memchr(p, ' ', (size_t)(end - p));
+		size_t n = q ? (size_t)(q - p) : (size_t)(end - p);
+		char num[32];
+		unsigned long long v;
+
+		if (field == mf->object && n > 4 && !memcmp(p, "jit:", 4)) {
+			snprintf(num, sizeof(num), "jit:%u.", m->input);
+			merge_put(m, &len, num, strlen(num));
+			merge_put(m, &len, p + 4, n - 4);
+		} else if ((field == mf->stack_id || field == mf->stack_parent ||
+			    field == mf->stack_ref) && !merge_id(p, n, &v) &&
+			   (v || field == mf->stack_id)) {
+			v += m->stack_base;
+			if (v > m->stack_max)
+				m->stack_max = v;
+			snprintf(num, sizeof(num), "%llu", v);
+			merge_put(m, &len, num, strlen(num));
+		} else {
+			merge_put(m, &len, p, n);
+		}
+		if (q)
+			merge_put(m, &len, " ", 1);
+		p = q ? q + 1 : end;
+	}
+	ALLOC_GROW(lr->buf, len + 1, lr->alloc);
+	memcpy(lr->buf, m->buf, len);
+	lr->buf[len] = '\0';
+	lr->len = len;
+}
+
 static void process_line(struct aggregate *ag)
 {
 	struct line_reader *lr = &ag->lr;
@@ -746,6 +852,8 @@ static void process_line(struct aggregate *ag)
 
 	if (lr->buf[0] == '#')
 		return;
+	if (ag->merge.on)
+		merge_line(ag);
 	save_shown(ag);
 	if (lr->unterminated) {
 		bad_line(ag, "truncated record (no newline at the end)");
@@ -1009,7 +1117,8 @@ int main(int argc, char **argv)
 	};
 	struct aggregate ag;
 	const char *path;
-	FILE *fp;
+	FILE *fp = NULL;
+	int ninputs, input;
 	int opt;
 
 	progname = "pf-aggregate";
@@ -1045,9 +1154,7 @@ int main(int argc, char **argv)
 			usage(EXIT_USAGE);
 		}
 	}
-	if (argc - optind > 1)
-		usage(EXIT_USAGE);
-	fp = input_open(argv[optind], &path);
+	ninputs = argc - optind;
 	/* The instructions behind the lines come with them. */
 	if (!ag.groups || (ag.groups & GROUP_LINE))
 		ag.groups |= GROUP_LINE | GROUP_INSN;
@@ -1071,12 +1178,22 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "a pprof profile is binary: redirect it to a "
 			       "file (pf-aggregate -f pprof prof.sym > prof.pb.gz)");
 	copying = ag.format == FORMAT_PF;
-	line_reader_init(&ag.lr, fp, path);
-	expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
 	if (ag.format == FORMAT_PF)
 		write_header(stdout, PF_FORMAT_AGGREGATE);
-	while (line_read(&ag.lr))
-		process_line(&ag);
+	ag.merge.on = ninputs > 1;
+	for (input = 0; input < (ninputs ? ninputs : 1); input++) {
+		fp = input_open(ninputs ? argv[optind + input] : NULL, &path);
+		line_reader_init(&ag.lr, fp, path);
+		expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
+		ag.merge.input = (unsigned)input + 1;
+		ag.merge.stack_base = ag.merge.stack_max;
+		while (line_read(&ag.lr))
+			process_line(&ag);
+		if (input + 1 < ninputs) {
+			line_reader_release(&ag.lr);
+			input_close(fp);
+		}
+	}
 	if (ag.format == FORMAT_PF)
 		print_results(&ag);
 	else if (ag.format == FORMAT_FOLDED)
@@ -1096,6 +1213,7 @@ int main(int argc, char **argv)
 	counter_table_release(&ag.functotals);
 	stack_table_release(&ag.stacks);
 	object_table_release(&ag.objects);
+	free(ag.merge.buf);
 	compiling_release(&ag.compiling);
 	insn_table_release(&ag.insns);
 	lineless_release(&ag.placed);

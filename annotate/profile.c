@@ -439,6 +439,13 @@ static void do_exit(struct reader *r, char **f, size_t n)
 	}
 	free(p->exit_how);
 	p->exit_how = xstrdup(how);
+	if (p->pid) {
+		struct process_count *c = process_of(p, p->pid);
+
+		free(c->how);
+		c->how = xstrdup(how);
+		c->status = p->exit_status;
+	}
 }
 
 /* source FILE LINE TEXT: a line of a file that is on no disk. */
@@ -494,6 +501,22 @@ static void process_line(struct reader *r)
 
 		if (!parse_u64(lr->buf + 9, 10, 1, UINT32_MAX, &pid))
 			r->profile->pid = (uint32_t)pid;
+		return;
+	}
+	/* Of the recording whose meta pid came last (merged inputs). */
+	if ((!strncmp(lr->buf, "meta rank ", 10) ||
+	     !strncmp(lr->buf, "meta host ", 10)) && r->profile->pid) {
+		struct process_count *c = process_of(r->profile,
+						     r->profile->pid);
+		char **field = lr->buf[5] == 'r' ? &c->rank : &c->host;
+		char *v;
+
+		if (unescape_field(lr->buf + 10, &v) || !v) {
+			bad_line(r, "bad meta record");
+			return;
+		}
+		free(*field);
+		*field = xstrdup(v);
 		return;
 	}
 	if (!strncmp(lr->buf, "meta lines ", 11)) {
@@ -616,6 +639,8 @@ void profile_release(struct profile *p)
 	for (i = 0; i < p->procs_nr; i++) {
 		free(p->procs[i].command);
 		free(p->procs[i].how);
+		free(p->procs[i].rank);
+		free(p->procs[i].host);
 	}
 	free(p->procs);
 	for (i = 0; i < p->texts_nr; i++) {

@@ -69,6 +69,7 @@ struct process_count {
 	char *command;		/* its exec's argv, for a shell; or NULL */
 	char *how;		/* procexit/exit HOW, or NULL: not known */
 	uint64_t status;
+	char *rank, *host;	/* meta rank and host of its recording */
 };
 
 /* threadline SELF SELF% TOTAL TOTAL% PID TID FILE LINE FUNCTION */

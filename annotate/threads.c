@@ -191,6 +191,23 @@ static const struct process_count *find_process(const struct profile *p,
 
 #define PROCESSES_SHOWN 16
 
+/* Whether the processes come from recordings of more than one host. */
+static int many_hosts(const struct profile *p)
+{
+	const char *first = NULL;
+	size_t i;
+
+	for (i = 0; i < p->procs_nr; i++) {
+		if (!p->procs[i].host)
+			continue;
+		if (!first)
+			first = p->procs[i].host;
+		else if (strcmp(first, p->procs[i].host))
+			return 1;
+	}
+	return 0;
+}
+
 void print_process_summary(const struct profile *p,
 			   const struct thread_info *t, size_t nr)
 {
@@ -210,11 +227,16 @@ void print_process_summary(const struct profile *p,
 		int main_process = rows[i].pid == p->pid;
 		const char *cmd = c && c->command ? c->command
 				  : main_process ? p->command : NULL;
-		const char *how = main_process ? p->exit_how : c ? c->how : NULL;
-		uint64_t status = main_process ? p->exit_status
-					       : c ? c->status : 0;
+		const char *how = c && c->how ? c->how
+				  : main_process ? p->exit_how : NULL;
+		uint64_t status = c && c->how ? c->status
+				  : main_process ? p->exit_status : 0;
 
 		printf("# process %" PRIu32, rows[i].pid);
+		if (c && c->rank)
+			printf(" rank %s", c->rank);
+		if (c && c->host && many_hosts(p))
+			printf(" on %s", c->host);
 		if (cmd)
 			printf(" %s", cmd);
 		else if (c && c->ppid)

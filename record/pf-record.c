@@ -662,6 +662,26 @@ static const char *signal_name(int sig)
 }
 
 /*
+ * The rank of this process in a parallel job, from its launcher's
+ * environment (Open MPI, MPICH and Intel MPI, PMIx, Slurm), or NULL.
+ */
+static const char *job_rank(void)
+{
+	static const char *const vars[] = {
+		"OMPI_COMM_WORLD_RANK", "PMI_RANK", "PMIX_RANK",
+		"MV2_COMM_WORLD_RANK", "SLURM_PROCID",
+	};
+	size_t i;
+	const char *v;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((v = getenv(vars[i])) && *v &&
+		    strspn(v, "0123456789") == strlen(v))
+			return v;
+	return NULL;
+}
+
+/*
  * argv: the command run; or, attached (argv NULL), the process's command
  * line from /proc/PID/cmdline (a NUL-separated argv).
  */
@@ -691,6 +711,19 @@ static void write_meta(struct session *s, char **argv,
 		fputs("meta attached yes\n", s->out);
 	if (opt->stack_size)
 		fprintf(s->out, "meta stacks dwarf %u\n", opt->stack_size);
+	{
+		char host[256];
+		const char *rank = job_rank();
+
+		if (gethostname(host, sizeof(host)) == 0) {
+			host[sizeof(host) - 1] = '\0';
+			fputs("meta host ", s->out);
+			fput_field(s->out, host);
+			fputc('\n', s->out);
+		}
+		if (rank)
+			fprintf(s->out, "meta rank %s\n", rank);
+	}
 	if (mode != LINES_NONE && !s->attached) {
 		fputs("meta numba-cache ", s->out);
 		fput_field(s->out, cache);
@@ -769,6 +802,58 @@ static void stack_summary(const struct unwinder *u, unsigned stack_size)
 			"sense\n",
 			percent(t.why[UNWIND_NO_CODE] + t.why[UNWIND_BAD],
 				t.stacks));
+}
+
+/*
+ * -o FILE with %p (pf-record's pid), %r (the job rank), %h (the host
+ * name) and %% expanded, so that each rank of `mpirun pf-record ...`
+ * writes a file of its own.  Dies on an unknown %x, or %r outside a job.
+ */
+static char *expand_output(const char *pattern)
+{
+	char *out = NULL, host[256];
+	size_t len = 0, alloc = 0;
+	const char *p, *add;
+	char num[32];
+
+	for (p = pattern; *p; p++) {
+		if (*p != '%') {
+			ALLOC_GROW(out, len + 2, alloc);
+			out[len++] = *p;
+			continue;
+		}
+		switch (*++p) {
+		case 'p':
+			snprintf(num, sizeof(num), "%d", (int)getpid());
+			add = num;
+			break;
+		case 'r':
+			if (!(add = job_rank()))
+				die(EXIT_USAGE, "-o %s: %%r, but no job rank in the "
+				    "environment (OMPI_COMM_WORLD_RANK, PMI_RANK, "
+				    "PMIX_RANK, SLURM_PROCID)", pattern);
+			break;
+		case 'h':
+			if (gethostname(host, sizeof(host)))
+				snprintf(host, sizeof(host), "unknown");
+			host[sizeof(host) - 1] = '\0';
+			add = host;
+			break;
+		case '%':
+			add = "%";
+			break;
+		default:
+			die(EXIT_USAGE, "-o %s: %%%c is not %%p, %%r, %%h or %%%%",
+			    pattern, *p ? *p : ' ');
+			return NULL;
+		}
+		ALLOC_GROW(out, len + strlen(add) + 1, alloc);
+		memcpy(out + len, add, strlen(add));
+		len += strlen(add);
+	}
+	ALLOC_GROW(out, len + 1, alloc);
+	out[len] = '\0';
+	return out;
 }
 
 /* -d SECONDS: a positive number of seconds, fractions allowed. */
@@ -1066,6 +1151,7 @@ int main(int argc, char **argv)
 	double duration = 0;
 	int lines_option = 0;
 	uint64_t attach_start = 0;
+	char *output_expanded = NULL;
 
 	progname = "pf-record";
 	while ((c = getopt_long(argc, argv, "+F:gp:d:o:qhV", longopts,
@@ -1159,6 +1245,8 @@ int main(int argc, char **argv)
 		set_child_environment(mode, shim, cache);
 	if (!output && isatty(STDOUT_FILENO))
 		output = DEFAULT_OUTPUT;
+	if (output && strchr(output, '%'))
+		output = output_expanded = expand_output(output);
 	if (output) {
 		s.out = fopen(output, "w");
 		if (!s.out)
@@ -1297,5 +1385,6 @@ loop:
 		close_stdout();
 	else if (fclose(s.out))
 		die(EXIT_FATAL, "cannot write '%s':", output);
+	free(output_expanded);
 	return code;
 }

@@ -7,7 +7,7 @@ D=$TOP/tests/data
 
 test_expect '--help prints the synopsis to stdout and exits 0' '
 	pf-aggregate --help >"$T/help" &&
-	grep "^usage: pf-aggregate \[-T\] \[-g line|function|thread\[,...\]\] \[-f pf|folded|pprof\] \[FILE\]$" "$T/help" &&
+	grep "^usage: pf-aggregate \[-T\] \[-g line|function|thread\[,...\]\] \[-f pf|folded|pprof\] \[FILE...\]$" "$T/help" &&
 	grep "^Exit status" "$T/help"
 '
 
@@ -22,10 +22,26 @@ test_expect 'usage errors exit 64 with the synopsis on stderr' '
 	grep "^usage: pf-aggregate" "$T/err" &&
 	test_must_fail 64 pf-aggregate -g lines "$D/agg-basic.sym" >/dev/null 2>"$T/err" &&
 	grep "unknown group .lines." "$T/err" &&
-	test_must_fail 64 pf-aggregate -g line, "$D/agg-basic.sym" >/dev/null 2>&1 &&
-	test_must_fail 64 pf-aggregate "$D/agg-basic.sym" "$D/agg-basic.sym" >/dev/null 2>&1
+	test_must_fail 64 pf-aggregate -g line, "$D/agg-basic.sym" >/dev/null 2>&1
 '
 
+# Several inputs are one profile: every count of X X is twice X's, and
+# the JIT objects of each input are its own (the insn records of both).
+test_expect 'two inputs are counted as one profile, their JIT objects apart' '
+	pf-aggregate "$D/agg-basic.sym" >"$T/one.agg" &&
+	pf-aggregate "$D/agg-basic.sym" "$D/agg-basic.sym" >"$T/two.agg" &&
+	awk "\$1 == \"line\" { print \$2 * 2, \$4 * 2, \$6, \$7, \$8 }" "$T/one.agg" | sort >"$T/want" &&
+	awk "\$1 == \"line\" { print \$2, \$4, \$6, \$7, \$8 }" "$T/two.agg" | sort >"$T/got" &&
+	test_cmp "$T/want" "$T/got" &&
+	test "$(awk "\$1 == \"total\" { print \$2 }" "$T/two.agg")" -eq \
+	     $(($(awk "\$1 == \"total\" { print \$2 }" "$T/one.agg") * 2)) &&
+	grep -q "^insn [0-9]* [0-9.]* jit jit:1\.1 " "$T/two.agg" &&
+	grep -q "^insn [0-9]* [0-9.]* jit jit:2\.1 " "$T/two.agg" &&
+	! grep -q " jit:1 " "$T/two.agg" &&
+	sed "1s/.*/# pf-record 2/" "$D/agg-basic.sym" >"$T/not.sym" &&
+	test_must_fail 65 pf-aggregate "$D/agg-basic.sym" "$T/not.sym" >/dev/null 2>"$T/not.err" &&
+	grep -q "not.sym" "$T/not.err"
+'
 test_expect 'a missing input file is a fatal error' '
 	test_must_fail 2 pf-aggregate "$T/no-such-file" >/dev/null 2>"$T/err" &&
 	grep "cannot open .*no-such-file.: No such file" "$T/err"
