@@ -217,12 +217,16 @@ static int take_process_record(struct symbolizer *z, const char *line)
 }
 
 /*
- * The JIT object range that holds pc in process pid at time: its own
- * objects (since its last exec), else those it had from its parent at
- * the fork (and so on up), unless it exec'd since.
+ * The range of ri (JIT objects, file mappings) that holds pc in process
+ * pid at time: its own (since its last exec), else those it had from
+ * its parent at the fork (and so on up), unless it exec'd since; never
+ * another process's, so that what pf cannot name in one process is
+ * unknown, not filed under what another had at that address.
  */
-static const struct addr_range *jit_lookup(struct symbolizer *z, uint64_t pc,
-					   uint32_t pid, uint64_t time)
+static const struct addr_range *process_lookup(struct symbolizer *z,
+					       const struct range_index *ri,
+					       uint64_t pc, uint32_t pid,
+					       uint64_t time)
 {
 	const struct addr_range *r;
 	int depth;
@@ -230,7 +234,7 @@ static const struct addr_range *jit_lookup(struct symbolizer *z, uint64_t pc,
 	for (depth = 0; depth < 64; depth++) {
 		const struct proc_info *p = proc_find(z, pid, 0);
 
-		r = range_lookup(&z->code, pc, pid, time, 0);
+		r = range_lookup(ri, pc, pid, time, 0);
 		if (r && !(p && r->pid == pid && r->time < p->exec_time))
 			return r;
 		if (!p || !p->parent || (p->exec_time && time >= p->exec_time))
@@ -255,13 +259,18 @@ static uint32_t classify(struct symbolizer *z, uint64_t pc, uint32_t pid,
 	/* Objects and maps came since the last sample: index them. */
 	range_index_finish(&z->code);
 	range_index_finish(&z->maps);
-	if ((r = jit_lookup(z, pc, pid, time))) {
+	if ((r = process_lookup(z, &z->code, pc, pid, time))) {
 		e = sym_cache_intern(cache, KIND_JIT, r->owner, pc);
 		cache->entry[e].group = r->owner;
-	} else if ((r = range_lookup(&z->maps, pc, pid, time, 0)) ||
-		   (r = range_lookup(&z->maps, pc, pid, time,
-				     RANGE_ANY_PID))) {
-		/* A forked child shares its parent's mappings. */
+	} else if ((r = process_lookup(z, &z->maps, pc, pid, time)) ||
+		   (!z->procs_nr &&
+		    (r = range_lookup(&z->maps, pc, pid, time,
+				      RANGE_ANY_PID)))) {
+		/*
+		 * A forked child shares its parent's mappings; a recording
+		 * without fork records (before pf-record followed
+		 * processes) does not say whose child is whose: any.
+		 */
 		e = sym_cache_intern(cache, KIND_NATIVE, r->owner, pc);
 		cache->entry[e].group = z->natives.map[r->owner].file;
 	} else {
