@@ -8,7 +8,8 @@
 # for some Python 3 ($PF_PYTHON, python3 on PATH or /usr/bin/python3);
 # with --tests (make check) also go (the tests read pprof profiles with
 # go tool pprof), jupyter-nbconvert and Debian's ipykernel (a notebook
-# runs the %pf magic) and chromium (it renders the HTML report).
+# runs the %pf magic), chromium (it renders the HTML report), Open MPI
+# and mpi4py (an MPI job).
 # Optional: gdb, for tests/0100-fixture-gdb.t.
 #
 # Prints nothing when everything is there.  Otherwise installs the
@@ -80,6 +81,11 @@ check() {
 		esac
 		have chromium ||
 			need chromium "chromium (the HTML report test, headless)"
+		have mpirun || need openmpi-bin "mpirun (the MPI test)"
+		case $py in /usr/bin/python3*)
+			"$py" -c 'import mpi4py' >/dev/null 2>&1 ||
+				need python3-mpi4py "mpi4py for $py (the MPI test)" ;;
+		esac
 	fi
 	if ! numba_python; then
 		need python3-numba "numba for python3 (/usr/bin/python3 -c 'import numba')"

@@ -18,7 +18,7 @@ CAT=$(command -v cat)
 stubs() {
 	rm -rf "${T:?}/bin" "${S:?}"
 	mkdir -p "$T/bin" "$S"
-	for c in cc make prove python3 gdb go true jupyter-nbconvert chromium; do
+	for c in cc make prove python3 gdb go true jupyter-nbconvert chromium mpirun; do
 		printf '#!/bin/sh\nexit 0\n' >"$T/bin/$c"
 	done
 	cat >"$T/bin/pkg-config" <<STUB
