@@ -1178,13 +1178,14 @@ int main(int argc, char **argv)
 		die(EXIT_USAGE, "a pprof profile is binary: redirect it to a "
 			       "file (pf-aggregate -f pprof prof.sym > prof.pb.gz)");
 	copying = ag.format == FORMAT_PF;
-	if (ag.format == FORMAT_PF)
-		write_header(stdout, PF_FORMAT_AGGREGATE);
 	ag.merge.on = ninputs > 1;
 	for (input = 0; input < (ninputs ? ninputs : 1); input++) {
 		fp = input_open(ninputs ? argv[optind + input] : NULL, &path);
 		line_reader_init(&ag.lr, fp, path);
 		expect_header(&ag.lr, PF_FORMAT_SYMBOLIZE);
+		/* Nothing is written for an input that is not ours. */
+		if (!input && ag.format == FORMAT_PF)
+			write_header(stdout, PF_FORMAT_AGGREGATE);
 		ag.merge.input = (unsigned)input + 1;
 		ag.merge.stack_base = ag.merge.stack_max;
 		while (line_read(&ag.lr))

@@ -32,7 +32,7 @@
 #define NOLINES_NAME_SHOWN 60
 
 static const char usage_text[] =
-	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread | -p PID] [--asm[=att]] [-f NAME] [--html] [FILE]\n";
+	"usage: pf-annotate [-n] [--min-percent=P] [-t TID | --each-thread | -p PID | --each-process] [--asm[=att]] [-f NAME] [--html] [FILE]\n";
 
 static PF_NORETURN void usage(int code)
 {
@@ -54,6 +54,7 @@ static PF_NORETURN void usage(int code)
 		      "  -p, --process=PID    show the listing of process PID only (its\n"
 		      "                       threads together), in percentages of its\n"
 		      "                       samples\n"
+		      "      --each-process   show the listing of each process in turn\n"
 		      "      --asm[=att]      show the instructions of each line with\n"
 		      "                       samples, with their shares (Intel syntax,\n"
 		      "                       or AT&T)\n"
@@ -548,8 +549,11 @@ static void annotate_thread(struct annotate *a, const struct thread_info *t,
 	free(lines);
 }
 
-/* -p PID: the listing of one process, its threads together. */
-static void annotate_process(struct annotate *a, uint32_t pid)
+/*
+ * -p PID: the listing of one process, its threads together; each: one
+ * of --each-process, under a heading.
+ */
+static void annotate_process(struct annotate *a, uint32_t pid, int each)
 {
 	struct listing_input in = {
 		.callsites = &a->callsites,
@@ -571,7 +575,9 @@ static void annotate_process(struct annotate *a, uint32_t pid)
 		free(lines);
 		return;
 	}
-	printf("# listing of process %" PRIu32 " only: %" PRIu64 " sample%s%s\n",
+	printf(each ? "### process %" PRIu32 ": %" PRIu64 " sample%s%s\n"
+		    : "# listing of process %" PRIu32 " only: %" PRIu64
+		      " sample%s%s\n",
 	       pid, in.samples, in.samples == 1 ? "" : "s",
 	       a->opt.numbers ? "" : ", percentages of these");
 	in.lines = lines;
@@ -697,7 +703,7 @@ static void annotate_html(struct annotate *a)
 	free(r.summary);
 }
 
-enum { OPT_EACH_THREAD = 256, OPT_ASM, OPT_HTML };
+enum { OPT_EACH_THREAD = 256, OPT_ASM, OPT_HTML, OPT_EACH_PROCESS };
 
 int main(int argc, char **argv)
 {
@@ -707,6 +713,7 @@ int main(int argc, char **argv)
 		{ "thread", required_argument, NULL, 't' },
 		{ "process", required_argument, NULL, 'p' },
 		{ "each-thread", no_argument, NULL, OPT_EACH_THREAD },
+		{ "each-process", no_argument, NULL, OPT_EACH_PROCESS },
 		{ "asm", optional_argument, NULL, OPT_ASM },
 		{ "html", no_argument, NULL, OPT_HTML },
 		{ "function", required_argument, NULL, 'f' },
@@ -719,6 +726,7 @@ int main(int argc, char **argv)
 	const char *path;
 	FILE *fp;
 	int opt_char, one_thread = 0, each_thread = 0, one_process = 0;
+	int each_process = 0;
 	uint32_t tid = 0, pid = 0;
 
 	progname = "pf-annotate";
@@ -742,6 +750,9 @@ int main(int argc, char **argv)
 			pid = (uint32_t)parse_option_u64("--process", optarg,
 							 1, UINT32_MAX);
 			one_process = 1;
+			break;
+		case OPT_EACH_PROCESS:
+			each_process = 1;
 			break;
 		case OPT_EACH_THREAD:
 			each_thread = 1;
@@ -776,11 +787,13 @@ int main(int argc, char **argv)
 	}
 	if (argc - optind > 1)
 		usage(EXIT_USAGE);
-	if (one_thread + each_thread + one_process > 1) {
-		warn("--thread, --each-thread and --process exclude each other");
+	if (one_thread + each_thread + one_process + each_process > 1) {
+		warn("--thread, --each-thread, --process and --each-process "
+		     "exclude each other");
 		usage(EXIT_USAGE);
 	}
-	if (a.html && (one_thread || each_thread || one_process || a.function)) {
+	if (a.html && (one_thread || each_thread || one_process ||
+		       each_process || a.function)) {
 		warn("--html has every thread's listing: not with --thread, "
 		     "--each-thread or --function");
 		usage(EXIT_USAGE);
@@ -789,7 +802,8 @@ int main(int argc, char **argv)
 		a.asm_mode = 1;	/* --function is an instruction view */
 	if (a.html && !a.asm_mode)
 		a.asm_mode = 1;	/* folded under each line */
-	if (a.asm_mode && (one_thread || each_thread || one_process)) {
+	if (a.asm_mode && (one_thread || each_thread || one_process ||
+			   each_process)) {
 		warn("--asm shows the samples of all threads: not with "
 		     "--thread or --each-thread");
 		usage(EXIT_USAGE);
@@ -813,7 +827,15 @@ int main(int argc, char **argv)
 	if (!p->by_kind[KIND_JIT] && !a.function)
 		puts("# no samples hit JIT code");
 	else if (one_process)
-		annotate_process(&a, pid);
+		annotate_process(&a, pid, 0);
+	else if (each_process) {
+		size_t np, k;
+		uint32_t *pids = process_list(a.threads, a.threads_nr, &np);
+
+		for (k = 0; k < np; k++)
+			annotate_process(&a, pids[k], 1);
+		free(pids);
+	}
 	else if (one_thread || each_thread)
 		annotate_threads(&a, tid, each_thread);
 	else if (a.function)

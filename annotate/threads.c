@@ -262,6 +262,20 @@ void print_process_summary(const struct profile *p,
 	free(rows);
 }
 
+uint32_t *process_list(const struct thread_info *t, size_t nr, size_t *n)
+{
+	struct process_row *rows = process_rows(t, nr, n);
+	uint32_t *pids = xcalloc(*n + 1, sizeof(*pids));
+	size_t i, k = 0;
+
+	for (i = 0; i < *n; i++)
+		if (rows[i].samples)
+			pids[k++] = rows[i].pid;
+	*n = k;
+	free(rows);
+	return pids;
+}
+
 static int cmp_line_key(const void *pa, const void *pb)
 {
 	const struct line_count *a = pa, *b = pb;

@@ -53,6 +53,9 @@ void print_thread_summary(const struct thread_info *t, size_t nr);
 void print_process_summary(const struct profile *p,
 			   const struct thread_info *t, size_t nr);
 
+/* The processes with samples, the busiest first; *nr of them. */
+uint32_t *process_list(const struct thread_info *t, size_t nr, size_t *n);
+
 /*
  * The threadline records of every thread of process pid, as line
  * records, the threads' counts of a line summed; *samples: the

@@ -9,7 +9,7 @@ sed "s|@DATA@|$D|g" "$D/ann-basic.agg" >"$T/basic.agg"
 
 test_expect '--help prints the synopsis to stdout and exits 0' '
 	pf-annotate --help >"$T/help" &&
-	grep "^usage: pf-annotate \[-n\] \[--min-percent=P\] \[-t TID | --each-thread | -p PID\] \[--asm\[=att\]\] \[-f NAME\] \[--html\] \[FILE\]$" "$T/help" &&
+	grep "^usage: pf-annotate \[-n\] \[--min-percent=P\] \[-t TID | --each-thread | -p PID | --each-process\] \[--asm\[=att\]\] \[-f NAME\] \[--html\] \[FILE\]$" "$T/help" &&
 	grep "^Exit status" "$T/help"
 '
 

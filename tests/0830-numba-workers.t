@@ -82,5 +82,13 @@ test_expect 'pf-annotate -p PID: one worker'"'"'s listing, in percentages of its
 	grep -q "no samples of process 1" "$T/none.err" &&
 	test_must_fail 64 pf-annotate -p "$w" -t "$w" "$T/fork.agg" 2>/dev/null
 '
+test_expect 'pf-annotate --each-process: each process'"'"'s listing, the busiest first' '
+	pf-annotate --each-process "$T/spawn.agg" >"$T/each.txt" &&
+	grep "^### process " "$T/each.txt" >"$T/each.heads" && cat "$T/each.heads" &&
+	for w in $(cat "$T/spawn.workers"); do
+		grep -q "^### process $w: [0-9]* samples, percentages of these$" "$T/each.heads" || exit 1
+	done &&
+	awk "{ n = \$4 + 0; if (NR > 1 && n > last) bad = 1; last = n } END { exit bad }" "$T/each.heads"
+'
 
 done_testing
