@@ -14,7 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
+/* A mapping of a process: two processes may map a file at one place. */
 struct mapping {
+	uint32_t pid;
 	uint64_t start, end, offset;
 	char *path;
 };
@@ -55,12 +57,13 @@ int mappings_add(struct mapping_table *mt, uint64_t time, uint32_t pid,
 	/* A few hundred mappings at most: a linear scan is enough. */
 	for (i = mt->nr; i-- > 0;) {
 		m = &mt->items[i];
-		if (m->start == start && m->end == end &&
+		if (m->pid == pid && m->start == start && m->end == end &&
 		    m->offset == offset && !strcmp(m->path, path))
 			return 0;
 	}
 	ALLOC_GROW(mt->items, mt->nr + 1, mt->alloc);
 	m = &mt->items[mt->nr++];
+	m->pid = pid;
 	m->start = start;
 	m->end = end;
 	m->offset = offset;

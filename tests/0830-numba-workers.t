@@ -59,6 +59,18 @@ test_expect 'Pool(2) with spawn: each worker is a new program with objects of it
 	done &&
 	check_workers spawn
 '
+# forkserver: the workers are forked from a server that was spawned;
+# both workers map libLLVM at the same address (forked from one
+# process), each its own mapping, its own descriptor, its own objects.
+test_expect 'Pool(2) with forkserver: the server'"'"'s children, each with its own objects' '
+	record_workers forkserver &&
+	for w in $(cat "$T/forkserver.workers"); do
+		grep -q "^fork [0-9]* $w [0-9]*$" "$T/forkserver.rec" &&
+		awk -v w="$w" "\$1 == \"jit\" && \$6 == w { n++ } END { exit !n }" "$T/forkserver.rec" &&
+		grep -q "^meta jit-descriptor [0-9a-f]* [^ ]* $w$" "$T/forkserver.rec" || exit 1
+	done &&
+	check_workers forkserver
+'
 # A spawned worker does not inherit the shim's pipe descriptor: it
 # opens it again through the first process, so its compile times count.
 test_expect 'spawned workers report their Numba compilations too' '
