@@ -495,19 +495,7 @@ static void handle_record(struct sampler *s, const unsigned char *rec,
 				 (hdr.misc & PERF_RECORD_MISC_COMM_EXEC) != 0);
 		break;
 	}
-	case PERF_RECORD_FORK: {
-		struct {
-			uint32_t pid, ppid, tid, ptid;
-			uint64_t time;
-		} f;
-
-		if (size < sizeof(f))
-			return;
-		memcpy(&f, rec, sizeof(f));
-		if (ev->fork)
-			ev->fork(ev->arg, f.time, f.pid, f.ppid, f.tid);
-		break;
-	}
+	case PERF_RECORD_FORK:
 	case PERF_RECORD_EXIT: {
 		struct {
 			uint32_t pid, ppid, tid, ptid;
@@ -517,7 +505,9 @@ static void handle_record(struct sampler *s, const unsigned char *rec,
 		if (size < sizeof(f))
 			return;
 		memcpy(&f, rec, sizeof(f));
-		if (ev->exit)
+		if (hdr.type == PERF_RECORD_FORK && ev->fork)
+			ev->fork(ev->arg, f.time, f.pid, f.ppid, f.tid);
+		else if (hdr.type == PERF_RECORD_EXIT && ev->exit)
 			ev->exit(ev->arg, f.time, f.pid, f.tid);
 		break;
 	}

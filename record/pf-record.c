@@ -346,6 +346,8 @@ static void note_process(struct session *s, uint64_t time, pid_t pid,
 	jit_capture_fork(s->jit, ppid, pid);
 }
 
+static void scan_proc_maps(struct session *s, pid_t pid);
+
 /* "exec TIME PID ARGV...": process PID is now this program. */
 static void note_exec(struct session *s, uint64_t time, pid_t pid,
 		      const char *comm)
@@ -371,6 +373,11 @@ static void note_exec(struct session *s, uint64_t time, pid_t pid,
 	}
 	fputc('\n', s->out);
 	jit_capture_exec(s->jit, pid, time);
+	/*
+	 * Its mappings may have come before this event, and been taken for
+	 * the old program's files: look at them again, as they are now.
+	 */
+	scan_proc_maps(s, pid);
 }
 
 static void on_comm(void *arg, uint64_t time, uint32_t pid, uint32_t tid,
@@ -424,14 +431,14 @@ static const struct sampler_events *session_events(struct session *s)
  * the way of an mmap event, so it is recorded and examined for the JIT
  * descriptor only the first time it is seen.
  */
-static void scan_proc_maps(struct session *s)
+static void scan_proc_maps(struct session *s, pid_t pid)
 {
 	char name[64], *line = NULL;
 	size_t alloc = 0;
 	uint64_t time = now_ns();
 	FILE *fp;
 
-	snprintf(name, sizeof(name), "/proc/%d/maps", (int)s->child);
+	snprintf(name, sizeof(name), "/proc/%d/maps", (int)pid);
 	fp = fopen(name, "r");
 	if (!fp)
 		return;
@@ -445,8 +452,12 @@ static void scan_proc_maps(struct session *s)
 		    perms[2] != 'x')
 			continue;
 		line[strcspn(line, "\n")] = '\0';
-		on_mmap(s, time, (uint32_t)s->child, start, end - start, offset,
+		on_mmap(s, time, (uint32_t)pid, start, end - start, offset,
 			line + pathpos);
+		/* Known or not, the file may be new to this program (exec). */
+		if (mapped_file(line + pathpos))
+			jit_capture_check_file(s->jit, pid, line + pathpos,
+					       start, offset, time);
 	}
 	free(line);
 	fclose(fp);
@@ -484,7 +495,7 @@ static void handle_stop(struct session *s, pid_t tid, int status)
 		if (pid <= 0)
 			pid = s->child;
 		if (pid == s->child && !s->exit_maps_read) {
-			scan_proc_maps(s);
+			scan_proc_maps(s, s->child);
 			s->exit_maps_read = 1;
 		}
 		jit_capture_poll(s->jit, pid, tid);
@@ -1082,7 +1093,7 @@ static void attach(struct session *s, pid_t pid,
 			note_thread(s, now_ns(), (uint32_t)pid,
 				    (uint32_t)tids[i], name);
 	/* Its mappings, the JIT descriptor, and what it registered. */
-	scan_proc_maps(s);
+	scan_proc_maps(s, pid);
 	jit_capture_poll(s->jit, pid, pid);
 	fflush(s->out);
 	/* Sampling from here on: a program waiting for it can go on. */
@@ -1324,7 +1335,7 @@ int main(int argc, char **argv)
 	} else {
 		char name[64];
 
-		scan_proc_maps(&s);
+		scan_proc_maps(&s, s.child);
 		if (read_comm(s.child, s.child, name, sizeof(name)) == 0)
 			note_thread(&s, now_ns(), (uint32_t)s.child,
 				    (uint32_t)s.child, name);
