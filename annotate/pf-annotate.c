@@ -651,7 +651,8 @@ static void annotate_html(struct annotate *a)
 	struct html_report r;
 	struct html_view *v;
 	struct capture c;
-	size_t i, n;
+	size_t i, n, np;
+	uint32_t *pids;
 
 	memset(&r, 0, sizeof(r));
 	capture_begin(&c);
@@ -663,7 +664,13 @@ static void annotate_html(struct annotate *a)
 	n = p->threadlines_nr && a->threads_nr > 1 ? a->threads_nr : 0;
 	if (n > HTML_THREADS)
 		n = HTML_THREADS;
-	r.views = v = xcalloc(n + 1, sizeof(*v));
+	/* With several processes, a view of each before the threads'. */
+	pids = process_list(a->threads, a->threads_nr, &np);
+	if (!p->threadlines_nr || np < 2)
+		np = 0;
+	if (np > HTML_THREADS)
+		np = HTML_THREADS;
+	r.views = v = xcalloc(np + n + 1, sizeof(*v));
 	v[0].id = xstrdup("all");
 	v[0].title = xstrdup(n ? "all threads" : "all samples");
 	capture_begin(&c);
@@ -672,21 +679,41 @@ static void annotate_html(struct annotate *a)
 	else
 		annotate_all(a);
 	v[0].text = capture_end(&c, &v[0].len);
+	/* Per process, as -p shows them. */
+	for (i = 0; i < np; i++) {
+		struct html_view *pv = &v[1 + i];
+		uint64_t samples = 0;
+		size_t k;
+
+		for (k = 0; k < a->threads_nr; k++)
+			if (a->threads[k].pid == pids[i])
+				samples += thread_samples(&a->threads[k]);
+		pv->id = xmalloc(32);
+		snprintf(pv->id, 32, "p%" PRIu32, pids[i]);
+		pv->title = xmalloc(96);
+		snprintf(pv->title, 96, "process %" PRIu32 ": %" PRIu64
+			 " sample%s", pids[i], samples, samples == 1 ? "" : "s");
+		capture_begin(&c);
+		annotate_process(a, pids[i], 0);
+		pv->text = capture_end(&c, &pv->len);
+	}
 	/* Per thread: percentages of its own samples, as -t shows them. */
 	for (i = 0; i < n; i++) {
 		const struct thread_info *t = &a->threads[i];
+		struct html_view *tv = &v[1 + np + i];
 		int saved = a->asm_mode;
 
-		v[i + 1].id = xmalloc(32);
-		snprintf(v[i + 1].id, 32, "t%" PRIu32, t->tid);
-		v[i + 1].title = html_thread_title(t);
+		tv->id = xmalloc(32);
+		snprintf(tv->id, 32, "t%" PRIu32, t->tid);
+		tv->title = html_thread_title(t);
 		capture_begin(&c);
 		a->asm_mode = 0;
 		annotate_thread(a, t, 1);
 		a->asm_mode = saved;
-		v[i + 1].text = capture_end(&c, &v[i + 1].len);
+		tv->text = capture_end(&c, &tv->len);
 	}
-	r.views_nr = n + 1;
+	free(pids);
+	r.views_nr = np + n + 1;
 	r.command = p->command;
 	r.samples = p->samples;
 	r.jit = p->by_kind[KIND_JIT];

@@ -94,6 +94,15 @@ test_expect 'pf-annotate -p PID: one worker'"'"'s listing, in percentages of its
 	grep -q "no samples of process 1" "$T/none.err" &&
 	test_must_fail 64 pf-annotate -p "$w" -t "$w" "$T/fork.agg" 2>/dev/null
 '
+test_expect 'the HTML report has a listing of each worker process' '
+	pf-annotate --html "$T/fork.agg" >"$T/fork.html" &&
+	for w in $(cat "$T/fork.workers"); do
+		grep -q "<option value=\"p$w\">process $w: [0-9]* samples</option>" "$T/fork.html" &&
+		sed -n "/<section class=\"view\" id=\"p$w\"/,/<\/section>/p" "$T/fork.html" >"$T/p$w.html" &&
+		grep -q "# listing of process $w only" "$T/p$w.html" &&
+		grep -q "<td class=\"code\">.*# HOT</td>" "$T/p$w.html" || exit 1
+	done
+'
 test_expect 'pf-annotate --each-process: each process'"'"'s listing, the busiest first' '
 	pf-annotate --each-process "$T/spawn.agg" >"$T/each.txt" &&
 	grep "^### process " "$T/each.txt" >"$T/each.heads" && cat "$T/each.heads" &&
