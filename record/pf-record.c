@@ -348,19 +348,65 @@ static void note_process(struct session *s, uint64_t time, pid_t pid,
 
 static void scan_proc_maps(struct session *s, pid_t pid);
 
-/* "exec TIME PID ARGV...": process PID is now this program. */
-static void note_exec(struct session *s, uint64_t time, pid_t pid,
-		      const char *comm)
+/*
+ * Whether process pid still runs: its /proc/PID/stat state is neither
+ * zombie nor dead.
+ */
+static int process_alive(pid_t pid)
 {
-	char path[64], buf[8192];
-	ssize_t n = -1, off;
+	char path[64], buf[512], *p;
+	ssize_t n = -1;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
 		n = read(fd, buf, sizeof(buf) - 1);
 		close(fd);
 	}
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	if (!(p = strrchr(buf, ')')) || p[1] != ' ')
+		return 0;
+	return p[2] != 'Z' && p[2] != 'X' && p[2] != 'x';
+}
+
+/*
+ * Process pid's argv after its exec, NUL-separated, in buf; its length,
+ * or <= 0 when there is none.  The exec's comm event comes before the
+ * kernel has set out the new argv: a /proc/PID/cmdline read in between
+ * is empty.  The rest of the exec is in the kernel, so wait for it a
+ * little (at most ~100 ms, backing off) while the process lives.
+ */
+static ssize_t read_exec_cmdline(pid_t pid, char *buf, size_t len)
+{
+	char path[64];
+	ssize_t n;
+	long wait_us = 50, waited = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
+	for (;;) {
+		n = -1;
+		if ((fd = open(path, O_RDONLY | O_CLOEXEC)) >= 0) {
+			n = read(fd, buf, len - 1);
+			close(fd);
+		}
+		if (n > 0 || waited >= 100000 || !process_alive(pid))
+			return n;
+		usleep((useconds_t)wait_us);
+		waited += wait_us;
+		wait_us = wait_us * 2 > 20000 ? 20000 : wait_us * 2;
+	}
+}
+
+/* "exec TIME PID ARGV...": process PID is now this program. */
+static void note_exec(struct session *s, uint64_t time, pid_t pid,
+		      const char *comm)
+{
+	char buf[8192];
+	ssize_t n = read_exec_cmdline(pid, buf, sizeof(buf)), off;
+
 	fprintf(s->out, "exec %" PRIu64 " %d", time, (int)pid);
 	if (n <= 0) {		/* gone already: its name is all there is */
 		fputc(' ', s->out);

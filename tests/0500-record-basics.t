@@ -84,6 +84,16 @@ test_expect 'processes forked later are sampled and named' '
 	[ "$(grep -c "^thread " "$T/thr.rec")" -ge 3 ]
 '
 
+# An exec's comm event comes before the kernel has set out the new
+# argv (an empty /proc/PID/cmdline): 3% of these exec records used to
+# hold the comm name alone.  Each sleep lives a second: its argv can be
+# read, however late.
+test_expect 'every exec record holds the argv of the process, not its name' '
+	pf-record -q -o "$T/exec.rec" -- sh -c "i=0; while [ \$i -lt 200 ]; do i=\$((i+1)); sleep 1.\$i & done; wait" &&
+	[ "$(grep -c "^exec [0-9]* [0-9]* [^ ]*sleep 1\.[0-9]*$" "$T/exec.rec")" -eq 200 ] &&
+	[ "$(grep -c "^procexit [0-9]* [0-9]* 0 exited$" "$T/exec.rec")" -eq 200 ]
+'
+
 test_expect 'a command that stops itself stays stopped until SIGCONT, then ends' '
 	pf-record -q -o "$T/stop.rec" -- sh -c "kill -STOP \$\$; echo resumed" >"$T/stop.out" &
 	pid=$!
