@@ -36,12 +36,23 @@ void lineless_sample(struct lineless_table *t, const struct sym_sample *s)
 	}
 }
 
-void lineless_functotal(struct lineless_table *t, const struct sym_sample *s)
+void lineless_frame(struct lineless_table *t, const char *object,
+		    const char *function, const char *file)
 {
-	struct counter_key k = { KIND_JIT, s->object, s->function, NULL,
+	struct counter_key k = { KIND_JIT, object, function, file,
 				 0, 0, 0, KIND_JIT, NULL, NULL };
 
-	if (s->object && s->function)
+	if (object && function && file)
+		counter_get(&t->files, &k)->self++;
+}
+
+void lineless_functotal(struct lineless_table *t, const char *object,
+			const char *function)
+{
+	struct counter_key k = { KIND_JIT, object, function, NULL,
+				 0, 0, 0, KIND_JIT, NULL, NULL };
+
+	if (object && function)
 		counter_get(&t->functotal, &k)->self++;
 }
 

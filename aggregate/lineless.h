@@ -5,8 +5,9 @@
  * the compiler gave no line) took its time in that function, so it is
  * counted on line 0 of the function's file, which pf-annotate shows in
  * the function's header.  The sample does not name the file: it is the
- * one the function's other samples in the same JIT object name (the one
- * most of them name; ties by name).  When none names a file (code
+ * one the function's other samples in the same JIT object name, or the
+ * caller frames of it in call stacks (the one most of them name; ties
+ * by name).  When none names a file (code
  * without line tables), the samples get no line record; they are still
  * in LINELESS of the total record.  The tables own their strings.
  */
@@ -29,11 +30,21 @@ void lineless_release(struct lineless_table *t);
 void lineless_sample(struct lineless_table *t, const struct sym_sample *s);
 
 /*
- * With call stacks: a JIT sample without a file whose function has no
- * other frame in the sample, to be counted in the TOTAL of its
+ * Take a caller frame (once per stack record) in function of object that
+ * names file: a function whose samples are all in its callees still has
+ * a file for its frames at no line.
+ */
+void lineless_frame(struct lineless_table *t, const char *object,
+		    const char *function, const char *file);
+
+/*
+ * With call stacks: a JIT sample with a frame (its own or a caller's)
+ * at no line in function of object, which no other frame of the
+ * sample names with a file, to be counted once in the TOTAL of the
  * function's functiontotal record.
  */
-void lineless_functotal(struct lineless_table *t, const struct sym_sample *s);
+void lineless_functotal(struct lineless_table *t, const char *object,
+			const char *function);
 
 /*
  * Count the samples without a file on line 0 of their function's file:

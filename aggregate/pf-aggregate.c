@@ -323,6 +323,7 @@ static void prepare_frame(struct aggregate *ag, size_t i)
 	if (f->pc && (ag->groups & GROUP_LINE) && f->kind == KIND_JIT) {
 		memset(&k, 0, sizeof(k));
 		k.kind = KIND_JIT;
+		lineless_frame(&ag->placed, f->object, f->function, f->file);
 		if (f->file) {
 			k.s1 = f->file;
 			k.n1 = f->line;
@@ -363,6 +364,9 @@ static void prepare_frame(struct aggregate *ag, size_t i)
 	    call_key(p, f->kind, f->object, f->outer, &k) == 0)
 		add_ref(ag, f, REF_CALL, &k);
 	f->up = !p ? 0 : p->nrefs ? f->parent : p->up;
+	f->lineless = f->pc && f->kind == KIND_JIT && f->function && !f->file
+			      ? i
+			      : p ? p->lineless : 0;
 }
 
 /*
@@ -444,14 +448,57 @@ static int has_function(const struct inline_entry *chain, size_t nr,
 	return 0;
 }
 
+/*
+ * Whether a JIT frame of the sample, its own or a caller's, names
+ * function with a file.
+ */
+static int names_function(struct aggregate *ag, const struct sym_sample *s,
+			  size_t chain_nr, size_t frame, const char *function)
+{
+	size_t j;
+
+	if ((s->kind == KIND_JIT && s->file && s->function &&
+	     !strcmp(s->function, function)) ||
+	    has_function(ag->chain, chain_nr, function))
+		return 1;
+	for (j = frame; j; j = ag->stacks.items[j - 1].parent) {
+		const struct stack_frame *g = &ag->stacks.items[j - 1];
+
+		if (g->pc && g->kind == KIND_JIT &&
+		    ((g->file && g->function &&
+		      !strcmp(g->function, function)) ||
+		     has_function(g->chain, g->chain_nr, function)))
+			return 1;
+	}
+	return 0;
+}
+
+static int same_function(const char *object1, const char *function1,
+			 const char *object2, const char *function2)
+{
+	return object1 && object2 && !strcmp(object1, object2) &&
+	       !strcmp(function1, function2);
+}
+
+/* The nearest frame at no line among the callers of frame i. */
+static size_t next_lineless(const struct aggregate *ag, size_t i)
+{
+	size_t parent = ag->stacks.items[i - 1].parent;
+
+	return parent ? ag->stacks.items[parent - 1].lineless : 0;
+}
+
 static void count_functotals(struct aggregate *ag, const struct sym_sample *s,
 			     size_t chain_nr, size_t frame)
 {
 	struct counter_key k;
-	size_t j;
+	size_t i, j;
+	int own = 0;
 
 	memset(&k, 0, sizeof(k));
-	if (s->file) {
+	if (s->kind != KIND_JIT) {
+		chain_nr = 0;	/* its own frame is no JIT function's */
+	} else if (s->file) {
 		k.s1 = s->file;
 		k.s2 = s->function;
 		counter_add_total(counter_get(&ag->functotals, &k),
@@ -465,23 +512,40 @@ static void count_functotals(struct aggregate *ag, const struct sym_sample *s,
 		counter_add_total(counter_get(&ag->functotals, &k),
 				  ag->samples);
 	}
-	if (s->file || !s->function ||
-	    has_function(ag->chain, chain_nr, s->function))
-		return;
 	/*
-	 * At no line: its function's file is found at the end, unless a
-	 * caller frame of the same function names it (recursion).
+	 * A frame at no line, the sample's own or a caller's (LLVM gives
+	 * some calls line 0, as rv2coe's to atan2): its function's file is
+	 * found at the end.  Once per function in the sample, and not when
+	 * another frame of the same function names the file (recursion):
+	 * the frames with a file were counted by name, here or in
+	 * count_stack.
 	 */
-	for (j = frame; j; j = ag->stacks.items[j - 1].parent) {
-		const struct stack_frame *g = &ag->stacks.items[j - 1];
-
-		if (g->pc && g->kind == KIND_JIT &&
-		    ((g->file && g->function &&
-		      !strcmp(g->function, s->function)) ||
-		     has_function(g->chain, g->chain_nr, s->function)))
-			return;
+	if (s->kind == KIND_JIT && !s->file && s->function &&
+	    !names_function(ag, s, chain_nr, frame, s->function)) {
+		lineless_functotal(&ag->placed, s->object, s->function);
+		own = 1;
 	}
-	lineless_functotal(&ag->placed, s);
+	if (!frame)
+		return;
+	prepare_frame(ag, frame);
+	for (i = ag->stacks.items[frame - 1].lineless; i;
+	     i = next_lineless(ag, i)) {
+		const struct stack_frame *g = &ag->stacks.items[i - 1];
+
+		if (own && same_function(g->object, g->function, s->object,
+					 s->function))
+			continue;
+		for (j = ag->stacks.items[frame - 1].lineless; j != i;
+		     j = next_lineless(ag, j))
+			if (same_function(g->object, g->function,
+					  ag->stacks.items[j - 1].object,
+					  ag->stacks.items[j - 1].function))
+				break;
+		if (j != i ||
+		    names_function(ag, s, chain_nr, frame, g->function))
+			continue;
+		lineless_functotal(&ag->placed, g->object, g->function);
+	}
 }
 
 static void count_sample(struct aggregate *ag, const struct sym_sample *s,
@@ -548,8 +612,7 @@ static void count_sample(struct aggregate *ag, const struct sym_sample *s,
 	} else if (s->object) {
 		object_table_sample(&ag->objects, s->object);
 	}
-	if (ag->stacks_meta && (ag->groups & GROUP_LINE) &&
-	    s->kind == KIND_JIT)
+	if (ag->stacks_meta && (ag->groups & GROUP_LINE))
 		count_functotals(ag, s, chain_nr, frame);
 	if (frame)
 		count_stack(ag, s, chain_nr, frame);

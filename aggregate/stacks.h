@@ -35,6 +35,8 @@ struct stack_frame {
 	uint64_t *refs;		/* table << 48 | counter index */
 	size_t nrefs;
 	size_t up;		/* index + 1 of the nearest caller with refs */
+	size_t lineless;	/* index + 1 of the nearest frame, this one or a
+				   caller, in a JIT function at no line */
 };
 
 struct stack_table {

@@ -42,6 +42,10 @@ test_expect 'call records: three calls fib 3 times as much as one does' '
 	share_ok "$(calls three "$three")" "$(calls one "$one")"
 '
 
+test_expect 'no call into a JIT function counts more than its total' '
+	calls_within_totals "$T/f.agg"
+'
+
 test_expect 'line totals of the two call sites split 3:1 too' '
 	a=$(awk -v f="$src" -v l="$three" "\$1 == \"line\" && \$6 == f && \$7 == l { print \$4 }" "$T/f.agg") &&
 	b=$(awk -v f="$src" -v l="$one" "\$1 == \"line\" && \$6 == f && \$7 == l { print \$4 }" "$T/f.agg") &&

@@ -40,6 +40,10 @@ test_expect 'the loop lines carry all the time of the loop as their total' '
 	[ $((a + b)) -ge $((p * 95 / 100)) ] && [ $((a + b)) -le "$p" ]
 '
 
+test_expect 'no call into a JIT function counts more than its total' '
+	calls_within_totals "$T/o.agg"
+'
+
 test_expect 'pf-annotate: the loop first, its lines with their totals and calls' '
 	(cd "$TOP" && pf-annotate "$T/o.agg") >"$T/o.txt" && cat "$T/o.txt" &&
 	grep "^## " "$T/o.txt" | grep -v "no line table" | head -1 | grep -q "outside_calls.py, lines [0-9-]*, propagate (" &&

@@ -152,3 +152,15 @@ stack_chains() {
 		for (n = $13; n != 0 && k < 1000; n = par[n]) { k++; s = s " " (pc[n] == "0" ? "..." : fn[n] ":" ln[n]) }
 		print s }' "$1"
 }
+
+# calls_within_totals AGG: every call record into a JIT function of
+# pf-aggregate output AGG counts at most the samples of the callee's
+# functiontotal record (the largest one of that name: two files may
+# have functions of one name); a callee without one is left out (no
+# line tables).  Prints the calls it checked and those over.
+calls_within_totals() {
+	awk '$1 == "functiontotal" && $2 > ft[$5] { ft[$5] = $2 }
+	     $1 == "call" && $9 == "jit" { c[NR] = $2; fn[NR] = $11 }
+	     END { for (i in c) if (fn[i] in ft) { n++; if (c[i] > ft[fn[i]]) { bad++; print "over: call into " fn[i] " " c[i] " > total " ft[fn[i]] } }
+		   print n + 0, "calls checked,", bad + 0, "over their callee'"'"'s total"; exit bad > 0 }' "$1"
+}
