@@ -417,7 +417,9 @@ static void print_function_header(const struct listing *l,
 	if (f->total != f->self)
 		printf(", total %s", share(l, buf, sizeof(buf), f->total, 0));
 	putchar(')');
-	if (f->noline_self)
+	/* Not when it would read 0.0%: a sample or two is no lead. */
+	if (f->noline_self &&
+	    (l->opt->numbers || 2000 * f->noline_self >= l->samples))
 		printf(" (%s at no source line%s)",
 		       share(l, buf, sizeof(buf), f->noline_self, 0),
 		       l->in->asm_hint ? ", --asm shows it" : "");

@@ -135,4 +135,18 @@ line 3 30.00 3 30.00 $D/other.py 2 twice" >"$T/zero.agg" &&
 	! grep -q "at no source line" "$T/zero.out"
 '
 
+# Under 0.05% the header would say "0.0% at no source line": no lead.
+test_expect 'a share at no source line that rounds to 0.0% is not in the header' '
+	agg "total 10000 10000 0 0 0 0 0 0 0 4
+line 9996 99.96 9996 99.96 $D/other.py 2 twice
+line 4 0.04 4 0.04 $D/other.py 0 twice" >"$T/tiny.agg" &&
+	pf-annotate "$T/tiny.agg" >"$T/tiny.out" && cat "$T/tiny.out" &&
+	grep -x "## [^ ]*other.py, line 2, twice (100.0%)" "$T/tiny.out" &&
+	pf-annotate -n "$T/tiny.agg" | grep -x "## [^ ]*other.py, line 2, twice (10000) (4 at no source line)" &&
+	agg "total 10000 10000 0 0 0 0 0 0 0 5
+line 9995 99.95 9995 99.95 $D/other.py 2 twice
+line 5 0.05 5 0.05 $D/other.py 0 twice" >"$T/small.agg" &&
+	pf-annotate "$T/small.agg" | grep -x "## [^ ]*other.py, line 2, twice (100.0%) (0.1% at no source line)"
+'
+
 done_testing
