@@ -16,7 +16,7 @@ test_expect 'record, symbolize and aggregate with call stacks' '
 	pf-aggregate "$T/f.sym" >"$T/f.agg"
 '
 
-# The work is 3:1 by construction (fib(21) three times, then once);
+# The work is 3:1 by construction (fib(k) three times, then once);
 # the split is exact but for the samples' own noise.
 share_ok() {
 	awk -v a="$1" -v b="$2" "BEGIN { s = a / (a + b); print a, b, s; exit !(a + b > 500 && s > 0.70 && s < 0.80) }"
