@@ -28,9 +28,8 @@ test_expect() {
 		echo "ok $test_count - $1"
 	else
 		echo "not ok $test_count - $1"
-		# On stderr, so that a CI log (prove without -v) keeps the
-		# reason; the last lines are what says it.
-		tail -n 60 "$T/log.$test_count" | sed 's/^/# /' >&2
+		# On stderr, so that a CI log (prove without -v) keeps the reason.
+		sed 's/^/# /' "$T/log.$test_count" >&2
 		test_failed=$((test_failed + 1))
 	fi
 }
